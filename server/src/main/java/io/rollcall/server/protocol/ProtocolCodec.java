@@ -26,4 +26,17 @@ public interface ProtocolCodec {
 
     /** Any body as a tree, for REST requests such as token requests. */
     JsonNode decodeTree(byte[] body);
+
+    /** The shared instance for a format. */
+    static ProtocolCodec of(WireFormat format) {
+        return format == WireFormat.JSON ? Shared.JSON : Shared.MSGPACK;
+    }
+
+    /** Holder for the shared instances (lazily initialised with the interface). */
+    final class Shared {
+        static final ProtocolCodec JSON = new JacksonProtocolCodec(WireFormat.JSON);
+        static final ProtocolCodec MSGPACK = new JacksonProtocolCodec(WireFormat.MSGPACK);
+
+        private Shared() {}
+    }
 }

@@ -1,0 +1,55 @@
+package io.rollcall.server;
+
+import io.rollcall.server.auth.Authenticator;
+import io.rollcall.server.auth.Keyring;
+import io.rollcall.server.config.ServerConfig;
+import io.rollcall.server.core.Node;
+import io.rollcall.server.engine.memory.MemoryBroker;
+import io.rollcall.server.metrics.Telemetry;
+import io.rollcall.server.transport.HttpServer;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.UUID;
+
+/**
+ * A running Rollcall server: wires auth, the engine, the core and the transport from a {@link ServerConfig}.
+ * Embeddable (tests start it in-process); {@link #close()} shuts it down gracefully.
+ */
+public final class Rollcall implements AutoCloseable {
+    private final Node node;
+    private final HttpServer http;
+    private final InetSocketAddress address;
+
+    private Rollcall(ServerConfig config, Clock clock) throws InterruptedException {
+        Authenticator auth = new Authenticator(new Keyring(config.keys()), clock);
+        String nodeId = "node-" + UUID.randomUUID().toString().substring(0, 8);
+        this.node = new Node(config.limits(), clock, auth, new MemoryBroker(nodeId), Telemetry.prometheus());
+        this.http = new HttpServer(node, config.eventLoops());
+        this.address = http.bind(config.host(), config.port());
+    }
+
+    public static Rollcall start(ServerConfig config) throws InterruptedException {
+        return new Rollcall(config, Clock.systemUTC());
+    }
+
+    public static Rollcall start(ServerConfig config, Clock clock) throws InterruptedException {
+        return new Rollcall(config, clock);
+    }
+
+    public int port() {
+        return address.getPort();
+    }
+
+    public InetSocketAddress address() {
+        return address;
+    }
+
+    public Node node() {
+        return node;
+    }
+
+    @Override
+    public void close() {
+        http.close();
+    }
+}

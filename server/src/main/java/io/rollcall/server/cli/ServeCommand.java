@@ -1,0 +1,121 @@
+package io.rollcall.server.cli;
+
+import io.rollcall.server.Rollcall;
+import io.rollcall.server.auth.ApiKey;
+import io.rollcall.server.config.ConfigFile;
+import io.rollcall.server.config.LimitSetting;
+import io.rollcall.server.config.Limits;
+import io.rollcall.server.config.ServerConfig;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code rollcall serve}: runs the server. Settings come from flags, then environment variables, then the
+ * config file, then defaults. Ctrl-C shuts down gracefully.
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the Rollcall server.")
+public final class ServeCommand implements Callable<Integer> {
+    @Option(names = "--host", description = "Address to listen on (default 127.0.0.1; env ROLLCALL_HOST).")
+    String host;
+
+    @Option(names = "--port", description = "Port to listen on (default 8080; 0 picks a free one; env ROLLCALL_PORT).")
+    Integer port;
+
+    @Option(names = "--key", description = "API key appId.keyId:secret, optionally ={capability JSON}. Repeatable. "
+            + "Env ROLLCALL_KEYS: keys separated by whitespace.")
+    List<String> keys = new ArrayList<>();
+
+    @Option(names = "--config", description = "YAML or JSON config file (env ROLLCALL_CONFIG).")
+    Path config;
+
+    @Option(names = "--limit", description = "Override a limit: name=value, e.g. presenceGrace=15000. Repeatable.")
+    Map<String, String> limitOverrides = Map.of();
+
+    @Override
+    public Integer call() throws Exception {
+        Map<String, String> env = System.getenv();
+        ServerConfig.Builder b = ServerConfig.builder();
+        Path file = config != null ? config : (env.get("ROLLCALL_CONFIG") != null ? Path.of(env.get("ROLLCALL_CONFIG")) : null);
+        Limits limits = Limits.defaults();
+        List<ApiKey> apiKeys = new ArrayList<>();
+        if (file != null) {
+            ConfigFile.read(file, b);
+            ServerConfig fromFile = tryBuild(b);
+            if (fromFile != null) {
+                apiKeys.addAll(fromFile.keys());
+                limits = fromFile.limits();
+            }
+        }
+        if (env.get("ROLLCALL_HOST") != null) b.host(env.get("ROLLCALL_HOST"));
+        if (env.get("ROLLCALL_PORT") != null) b.port(Integer.parseInt(env.get("ROLLCALL_PORT")));
+        if (env.get("ROLLCALL_KEYS") != null && keys.isEmpty()) {
+            for (String k : env.get("ROLLCALL_KEYS").trim().split("\\s+")) {
+                if (!k.isEmpty()) keys.add(k);
+            }
+        }
+        if (host != null) b.host(host);
+        if (port != null) b.port(port);
+        if (!keys.isEmpty()) {
+            apiKeys.clear();
+            for (String k : keys) {
+                apiKeys.add(parseKey(k));
+            }
+        }
+        boolean generated = false;
+        if (apiKeys.isEmpty()) {
+            apiKeys.add(ApiKey.parse(generateKey()));
+            generated = true;
+        }
+        Limits.Builder lb = limits.toBuilder();
+        for (Map.Entry<String, String> e : limitOverrides.entrySet()) {
+            LimitSetting.apply(lb, e.getKey(), e.getValue(), "--limit");
+        }
+        ServerConfig cfg = b.keys(apiKeys).limits(lb.build()).build();
+        Rollcall server = Rollcall.start(cfg);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("rollcall: shutting down; clients are told to reconnect");
+            server.close();
+            stopped.countDown();
+        }, "rollcall-shutdown"));
+        System.out.println("rollcall: listening on " + cfg.host() + ":" + server.port());
+        if (generated) {
+            ApiKey k = apiKeys.get(0);
+            System.out.println("rollcall: no key given; generated API key " + k.keyName() + ":" + k.secret());
+        }
+        stopped.await();
+        return 0;
+    }
+
+    private static ServerConfig tryBuild(ServerConfig.Builder b) {
+        try {
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** {@code appId.keyId:secret} or {@code appId.keyId:secret={"channel":["op"]}}. */
+    static ApiKey parseKey(String spec) {
+        int cap = spec.indexOf("={");
+        return cap < 0 ? ApiKey.parse(spec) : ApiKey.parse(spec.substring(0, cap), spec.substring(cap + 1));
+    }
+
+    private static String generateKey() {
+        SecureRandom r = new SecureRandom();
+        byte[] id = new byte[4];
+        byte[] secret = new byte[24];
+        r.nextBytes(id);
+        r.nextBytes(secret);
+        Base64.Encoder enc = Base64.getUrlEncoder().withoutPadding();
+        return "local." + enc.encodeToString(id).replace('-', 'a').replace('_', 'b') + ":" + enc.encodeToString(secret);
+    }
+}

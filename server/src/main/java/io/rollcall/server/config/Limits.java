@@ -1,0 +1,108 @@
+package io.rollcall.server.config;
+
+import java.time.Duration;
+
+/**
+ * Every bound and delay the server enforces, with the defaults documented in the README. Immutable; build
+ * with {@link #builder()}. Tests shorten the delays; production keeps Ably's values.
+ */
+public record Limits(
+        int maxMessageSize,
+        int maxFrameSize,
+        int maxInboundRate,
+        Duration connectionStateTtl,
+        Duration maxIdleInterval,
+        Duration presenceGrace,
+        int outboundQueueMessages,
+        int resumeBufferMessages,
+        int maxPresenceMembers,
+        int maxPresenceDataSize,
+        int syncPageSize,
+        Duration occupancyInterval,
+        int maxChannelsPerConnection,
+        Duration tokenRenewalNotice,
+        int maxRestBodySize) {
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public static Limits defaults() {
+        return builder().build();
+    }
+
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    public static final class Builder {
+        private int maxMessageSize = 65_536;
+        private int maxFrameSize = 524_288;
+        private int maxInboundRate = 250;
+        private Duration connectionStateTtl = Duration.ofMinutes(2);
+        private Duration maxIdleInterval = Duration.ofSeconds(15);
+        private Duration presenceGrace = Duration.ofSeconds(15);
+        private int outboundQueueMessages = 10_000;
+        private int resumeBufferMessages = 1_000;
+        private int maxPresenceMembers = 20_000;
+        private int maxPresenceDataSize = 65_536;
+        private int syncPageSize = 500;
+        private Duration occupancyInterval = Duration.ofSeconds(1);
+        private int maxChannelsPerConnection = 1_000;
+        private Duration tokenRenewalNotice = Duration.ofSeconds(30);
+        private int maxRestBodySize = 524_288;
+
+        Builder() {}
+
+        Builder(Limits l) {
+            maxMessageSize = l.maxMessageSize;
+            maxFrameSize = l.maxFrameSize;
+            maxInboundRate = l.maxInboundRate;
+            connectionStateTtl = l.connectionStateTtl;
+            maxIdleInterval = l.maxIdleInterval;
+            presenceGrace = l.presenceGrace;
+            outboundQueueMessages = l.outboundQueueMessages;
+            resumeBufferMessages = l.resumeBufferMessages;
+            maxPresenceMembers = l.maxPresenceMembers;
+            maxPresenceDataSize = l.maxPresenceDataSize;
+            syncPageSize = l.syncPageSize;
+            occupancyInterval = l.occupancyInterval;
+            maxChannelsPerConnection = l.maxChannelsPerConnection;
+            tokenRenewalNotice = l.tokenRenewalNotice;
+            maxRestBodySize = l.maxRestBodySize;
+        }
+
+        public Builder maxMessageSize(int v) { maxMessageSize = positive(v, "maxMessageSize"); return this; }
+        public Builder maxFrameSize(int v) { maxFrameSize = positive(v, "maxFrameSize"); return this; }
+        public Builder maxInboundRate(int v) { maxInboundRate = positive(v, "maxInboundRate"); return this; }
+        public Builder connectionStateTtl(Duration v) { connectionStateTtl = v; return this; }
+        public Builder maxIdleInterval(Duration v) { maxIdleInterval = v; return this; }
+        public Builder presenceGrace(Duration v) { presenceGrace = v; return this; }
+        public Builder outboundQueueMessages(int v) { outboundQueueMessages = positive(v, "outboundQueueMessages"); return this; }
+        public Builder resumeBufferMessages(int v) { resumeBufferMessages = positive(v, "resumeBufferMessages"); return this; }
+        public Builder maxPresenceMembers(int v) { maxPresenceMembers = positive(v, "maxPresenceMembers"); return this; }
+        public Builder maxPresenceDataSize(int v) { maxPresenceDataSize = positive(v, "maxPresenceDataSize"); return this; }
+        public Builder syncPageSize(int v) { syncPageSize = positive(v, "syncPageSize"); return this; }
+        public Builder occupancyInterval(Duration v) { occupancyInterval = v; return this; }
+        public Builder maxChannelsPerConnection(int v) { maxChannelsPerConnection = positive(v, "maxChannelsPerConnection"); return this; }
+        public Builder tokenRenewalNotice(Duration v) { tokenRenewalNotice = v; return this; }
+        public Builder maxRestBodySize(int v) { maxRestBodySize = positive(v, "maxRestBodySize"); return this; }
+
+        public Limits build() {
+            if (maxMessageSize > maxFrameSize) {
+                throw new IllegalArgumentException("maxMessageSize must not exceed maxFrameSize");
+            }
+            return new Limits(maxMessageSize, maxFrameSize, maxInboundRate, connectionStateTtl, maxIdleInterval,
+                    presenceGrace, outboundQueueMessages, resumeBufferMessages, maxPresenceMembers,
+                    maxPresenceDataSize, syncPageSize, occupancyInterval, maxChannelsPerConnection,
+                    tokenRenewalNotice, maxRestBodySize);
+        }
+
+        private static int positive(int v, String name) {
+            if (v <= 0) {
+                throw new IllegalArgumentException(name + " must be positive, was " + v);
+            }
+            return v;
+        }
+    }
+}

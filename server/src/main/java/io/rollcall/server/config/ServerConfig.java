@@ -1,0 +1,41 @@
+package io.rollcall.server.config;
+
+import io.rollcall.server.auth.ApiKey;
+import java.util.List;
+import java.util.Objects;
+
+/** Everything a server needs to start. Immutable; build with {@link #builder()}. */
+public record ServerConfig(String host, int port, List<ApiKey> keys, Limits limits, int eventLoops) {
+    public ServerConfig {
+        Objects.requireNonNull(host, "host");
+        keys = List.copyOf(keys);
+        if (keys.isEmpty()) {
+            throw new IllegalArgumentException("at least one API key is required");
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be 0-65535, was " + port);
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public static final class Builder {
+        private String host = "127.0.0.1";
+        private int port = 8080;
+        private List<ApiKey> keys = List.of();
+        private Limits limits = Limits.defaults();
+        private int eventLoops = Runtime.getRuntime().availableProcessors();
+
+        public Builder host(String v) { host = v; return this; }
+        public Builder port(int v) { port = v; return this; }
+        public Builder keys(List<ApiKey> v) { keys = v; return this; }
+        public Builder limits(Limits v) { limits = v; return this; }
+        public Builder eventLoops(int v) { eventLoops = v; return this; }
+
+        public ServerConfig build() {
+            return new ServerConfig(host, port, keys, limits, eventLoops);
+        }
+    }
+}

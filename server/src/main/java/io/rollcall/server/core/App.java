@@ -1,0 +1,71 @@
+package io.rollcall.server.core;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.function.Predicate;
+
+/** An app's channels. Keys {@code appId.keyId:secret} belong to app {@code appId}; apps never share channels. */
+public final class App {
+    private final String id;
+    private final Node node;
+    private final ConcurrentMap<String, Channel> channels = new ConcurrentHashMap<>();
+
+    App(String id, Node node) {
+        this.id = id;
+        this.node = node;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    Node node() {
+        return node;
+    }
+
+    /** The live channel of that (already validated) name, created on demand. */
+    public Channel channel(String name) {
+        while (true) {
+            Channel ch = channels.computeIfAbsent(name, n -> {
+                node.broker().subscribe(new ChannelKey(id, n));
+                return new Channel(this, n);
+            });
+            if (!ch.isClosed()) {
+                return ch;
+            }
+            channels.remove(name, ch);
+        }
+    }
+
+    /** The channel if this node holds it, without creating it. */
+    public Channel existing(String name) {
+        return channels.get(name);
+    }
+
+    /** Names of active channels matching the filter, sorted, for enumeration. */
+    public List<String> activeChannelNames(Predicate<String> filter) {
+        List<String> names = new ArrayList<>();
+        for (Channel ch : channels.values()) {
+            if (filter.test(ch.name()) && ch.isActive()) {
+                names.add(ch.name());
+            }
+        }
+        names.sort(null);
+        return names;
+    }
+
+    int channelCount() {
+        return channels.size();
+    }
+
+    /** Forgets channels idle since before the given time. */
+    void sweep(long idleBefore) {
+        for (Channel ch : channels.values()) {
+            if (ch.closeIfIdle(idleBefore) && channels.remove(ch.name(), ch)) {
+                node.broker().unsubscribe(new ChannelKey(id, ch.name()));
+            }
+        }
+    }
+}

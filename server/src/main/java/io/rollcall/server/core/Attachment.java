@@ -1,0 +1,31 @@
+package io.rollcall.server.core;
+
+import io.rollcall.server.protocol.Flags;
+import java.util.Map;
+
+/** One connection attached to one channel: the modes it was granted and what occupancy events it asked for. */
+public final class Attachment {
+    final Connection connection;
+    final Channel channel;
+    int modes;
+    /** Null when the attach asked for no occupancy events; else "metrics" or one category name. */
+    String occupancyCategory;
+    Map<String, String> params;
+
+    Attachment(Connection connection, Channel channel) {
+        this.connection = connection;
+        this.channel = channel;
+    }
+
+    boolean has(int mode) {
+        return Flags.has(modes, mode);
+    }
+
+    public int modes() {
+        return modes;
+    }
+
+    public Channel channel() {
+        return channel;
+    }
+}

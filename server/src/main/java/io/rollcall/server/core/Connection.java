@@ -1,0 +1,207 @@
+package io.rollcall.server.core;
+
+import io.rollcall.server.auth.AuthContext;
+import io.rollcall.server.protocol.EncodedMessage;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ScheduledFuture;
+
+/**
+ * A client connection: identity, attachments and the outbound path. It outlives its socket: when the
+ * transport drops, messages for it are buffered (bounded) until it resumes on a new socket, or until the
+ * presence grace period ends and it is discarded.
+ */
+public final class Connection {
+    enum State { ACTIVE, DISCONNECTED, CLOSED }
+
+    private final String id;
+    private final String key;
+    private final App app;
+    private final Node node;
+    private final boolean echo;
+    private final long presenceGraceMs;
+    private volatile AuthContext auth;
+    private volatile Transport transport;
+    final ConcurrentMap<String, Attachment> attachments = new ConcurrentHashMap<>();
+    final InboundRate inboundRate;
+    /** The next msgSerial we expect; lower ones are retransmits after a resume and are re-acked, not re-run. */
+    long nextMsgSerial;
+
+    // Guarded by this.
+    private State state = State.ACTIVE;
+    private final ArrayDeque<EncodedMessage> resumeBuffer = new ArrayDeque<>();
+    private boolean continuityLost;
+    private ScheduledFuture<?> graceTimer;
+    private ScheduledFuture<?> authTimer;
+
+    Connection(String id, String key, App app, Node node, AuthContext auth, boolean echo, long presenceGraceMs, Transport transport) {
+        this.id = id;
+        this.key = key;
+        this.app = app;
+        this.node = node;
+        this.auth = auth;
+        this.echo = echo;
+        this.presenceGraceMs = presenceGraceMs;
+        this.transport = transport;
+        this.inboundRate = new InboundRate(node.limits().maxInboundRate(), node.clock().millis());
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String key() {
+        return key;
+    }
+
+    public App app() {
+        return app;
+    }
+
+    public AuthContext auth() {
+        return auth;
+    }
+
+    void auth(AuthContext auth) {
+        this.auth = auth;
+    }
+
+    public boolean echo() {
+        return echo;
+    }
+
+    /** The clientId this connection acts as: null for anonymous, "*" for wildcard. */
+    public String clientId() {
+        return auth.clientId();
+    }
+
+    /** Queues a message for the client; buffers it while the client is between sockets. */
+    public void deliver(EncodedMessage message) {
+        Transport t = transport;
+        if (t != null) {
+            if (!t.send(message)) {
+                loseContinuity();
+            }
+            return;
+        }
+        synchronized (this) {
+            t = transport;
+            if (t != null) {
+                if (!t.send(message)) {
+                    continuityLost = true;
+                }
+                return;
+            }
+            if (state != State.DISCONNECTED || continuityLost || !isReplayable(message)) {
+                return;
+            }
+            if (resumeBuffer.size() >= node.limits().resumeBufferMessages()) {
+                // Past the bound the client must learn of the gap: its resume will fail with 80008.
+                continuityLost = true;
+                resumeBuffer.clear();
+                return;
+            }
+            resumeBuffer.add(message);
+        }
+    }
+
+    /**
+     * Only channel traffic is kept for a resume. ACKs and NACKs are not: the client retransmits what it has
+     * not had acked, and an ACK for something it no longer has pending breaks it.
+     */
+    private static boolean isReplayable(EncodedMessage m) {
+        int action = m.message().action;
+        return action == io.rollcall.server.protocol.Action.MESSAGE || action == io.rollcall.server.protocol.Action.PRESENCE;
+    }
+
+    private synchronized void loseContinuity() {
+        continuityLost = true;
+    }
+
+    /** The socket went away without CLOSE: wait for a resume until the presence grace period ends. */
+    synchronized void transportLost(Transport lost, List<EncodedMessage> unsent) {
+        if (transport != lost || state != State.ACTIVE) {
+            return;
+        }
+        transport = null;
+        for (EncodedMessage m : unsent) {
+            if (!isReplayable(m)) {
+                continue;
+            }
+            if (resumeBuffer.size() >= node.limits().resumeBufferMessages()) {
+                continuityLost = true;
+                resumeBuffer.clear();
+                break;
+            }
+            resumeBuffer.add(m);
+        }
+        state = State.DISCONNECTED;
+        graceTimer = node.scheduler().schedule(() -> node.expire(this), presenceGraceMs,
+                java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Moves the connection onto a new socket. Returns false if it cannot continue without a gap, in which case
+     * the caller discards it and starts a new connection. The CONNECTED message goes first, then the buffer.
+     */
+    synchronized boolean resumeOn(Transport next, EncodedMessage connected) {
+        if (state == State.CLOSED || continuityLost) {
+            return false;
+        }
+        Transport previous = transport;
+        if (previous != null) {
+            // The client reconnected before we noticed its old socket die.
+            previous.close();
+        }
+        if (graceTimer != null) {
+            graceTimer.cancel(false);
+            graceTimer = null;
+        }
+        next.send(connected);
+        for (EncodedMessage m : resumeBuffer) {
+            next.send(m);
+        }
+        resumeBuffer.clear();
+        transport = next;
+        state = State.ACTIVE;
+        return true;
+    }
+
+    synchronized boolean isClosed() {
+        return state == State.CLOSED;
+    }
+
+    /** Marks the connection closed; returns false if it already was. */
+    synchronized boolean markClosed() {
+        if (state == State.CLOSED) {
+            return false;
+        }
+        state = State.CLOSED;
+        resumeBuffer.clear();
+        if (graceTimer != null) {
+            graceTimer.cancel(false);
+        }
+        if (authTimer != null) {
+            authTimer.cancel(false);
+        }
+        return true;
+    }
+
+    synchronized void authTimer(ScheduledFuture<?> timer) {
+        if (authTimer != null) {
+            authTimer.cancel(false);
+        }
+        authTimer = timer;
+    }
+
+    Transport transport() {
+        return transport;
+    }
+
+    List<Attachment> attachmentList() {
+        return new ArrayList<>(attachments.values());
+    }
+}

@@ -1,0 +1,377 @@
+package io.rollcall.server.core;
+
+import io.rollcall.server.auth.AuthContext;
+import io.rollcall.server.auth.Operation;
+import io.rollcall.server.protocol.AblyException;
+import io.rollcall.server.protocol.Action;
+import io.rollcall.server.protocol.EncodedMessage;
+import io.rollcall.server.protocol.ErrorInfo;
+import io.rollcall.server.protocol.Flags;
+import io.rollcall.server.protocol.Message;
+import io.rollcall.server.protocol.OccupancyParam;
+import io.rollcall.server.protocol.PayloadSize;
+import io.rollcall.server.protocol.PresenceMessage;
+import io.rollcall.server.protocol.ProtocolMessage;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The server side of Ably's realtime protocol: what each client ProtocolMessage does. Runs on the thread of
+ * the connection's socket (one message at a time per connection) and never blocks.
+ */
+public final class InboundProtocol {
+    private final Node node;
+
+    InboundProtocol(Node node) {
+        this.node = node;
+    }
+
+    public void receive(Connection c, ProtocolMessage pm) {
+        if (c.isClosed()) {
+            return;
+        }
+        switch (pm.action) {
+            case Action.HEARTBEAT -> heartbeat(c, pm);
+            case Action.CLOSE -> close(c);
+            case Action.ATTACH -> attach(c, pm);
+            case Action.DETACH -> detach(c, pm);
+            case Action.MESSAGE -> sequenced(c, pm, this::publish);
+            case Action.PRESENCE -> sequenced(c, pm, this::presence);
+            case Action.SYNC -> sync(c, pm);
+            case Action.AUTH -> reauth(c, pm);
+            case Action.ANNOTATION, Action.OBJECT -> sequenced(c, pm, (conn, m) -> {
+                throw new AblyException(40000, 400, "Annotations and objects are not supported by this server");
+            });
+            case Action.ACTIVATE, Action.DISCONNECT -> { /* no meaning for a server; ignored as Ably does */ }
+            default -> fatal(c, new ErrorInfo(80013, 400, "Protocol error: unexpected action " + pm.action));
+        }
+    }
+
+    private void heartbeat(Connection c, ProtocolMessage pm) {
+        ProtocolMessage reply = new ProtocolMessage(Action.HEARTBEAT);
+        reply.id = pm.id;
+        c.deliver(new EncodedMessage(reply));
+    }
+
+    private void close(Connection c) {
+        Transport t = c.transport();
+        node.discard(c);
+        if (t != null) {
+            t.sendAndClose(new EncodedMessage(new ProtocolMessage(Action.CLOSED)));
+        }
+    }
+
+    /** An ERROR without a channel ends the connection: the client goes FAILED (or renews a token and retries). */
+    public void fatal(Connection c, ErrorInfo error) {
+        node.telemetry().error(error.code());
+        Transport t = c.transport();
+        node.discard(c);
+        if (t != null) {
+            t.sendAndClose(new EncodedMessage(ProtocolMessage.error(Action.ERROR, null, error)));
+        }
+    }
+
+    private void channelError(Connection c, String channel, ErrorInfo error) {
+        node.telemetry().error(error.code());
+        c.deliver(new EncodedMessage(ProtocolMessage.error(Action.ERROR, channel, error)));
+    }
+
+    // ---- channels
+
+    private void attach(Connection c, ProtocolMessage pm) {
+        String name = pm.channel;
+        try {
+            ChannelName.validate(name);
+            AuthContext auth = c.auth();
+            int requested = pm.flags & Flags.MODE_ALL;
+            if (requested == 0) {
+                requested = Flags.MODE_DEFAULT;
+            }
+            int granted = auth.capability().grantedModes(name, requested);
+            if (granted == 0) {
+                throw new AblyException(40160, 401,
+                        "Channel denied access based on given capability; channel = " + name);
+            }
+            Map<String, String> params = pm.params == null ? Map.of() : new LinkedHashMap<>(pm.params);
+            String occupancy = OccupancyParam.category(params.get("occupancy"));
+            if (occupancy != null && !auth.capability().permits(name, Operation.CHANNEL_METADATA)) {
+                throw new AblyException(40160, 401,
+                        "Occupancy events need the channel-metadata capability; channel = " + name);
+            }
+            if (!c.attachments.containsKey(name) && c.attachments.size() >= node.limits().maxChannelsPerConnection()) {
+                throw new AblyException(90010, 400, "Maximum number of channels per connection ("
+                        + node.limits().maxChannelsPerConnection() + ") exceeded");
+            }
+            // A repeat ATTACH of a channel this connection still holds (after a resume, or a mode change)
+            // continues it: RESUMED tells the client nothing was missed.
+            boolean continuing = c.attachments.containsKey(name);
+            AttachRequest req = new AttachRequest(granted, occupancy, params);
+            App app = c.app();
+            while (!app.channel(name).attach(c, req, continuing)) {
+                Thread.onSpinWait();
+            }
+        } catch (AblyException e) {
+            channelError(c, name, e.error());
+        }
+    }
+
+    private void detach(Connection c, ProtocolMessage pm) {
+        Attachment a = c.attachments.get(pm.channel);
+        if (a != null) {
+            a.channel.detach(c);
+        }
+        c.deliver(new EncodedMessage(ProtocolMessage.of(Action.DETACHED, pm.channel)));
+    }
+
+    private void sync(Connection c, ProtocolMessage pm) {
+        Attachment a = c.attachments.get(pm.channel);
+        if (a != null) {
+            a.channel.resync(c);
+        }
+    }
+
+    // ---- sequenced operations: MESSAGE and PRESENCE are acked or nacked by msgSerial
+
+    private interface Operation2 {
+        void run(Connection c, ProtocolMessage pm);
+    }
+
+    private void sequenced(Connection c, ProtocolMessage pm, Operation2 op) {
+        long serial = pm.msgSerial != null ? pm.msgSerial : c.nextMsgSerial;
+        if (serial < c.nextMsgSerial) {
+            // A retransmit after resume of something already done: ack again, do not repeat it.
+            ack(c, serial);
+            return;
+        }
+        c.nextMsgSerial = serial + 1;
+        pm.msgSerial = serial;
+        if (!c.inboundRate.tryAcquire(node.clock().millis())) {
+            nack(c, serial, new ErrorInfo(42911, 429, "Max per-connection publish rate ("
+                    + node.limits().maxInboundRate() + "/s) exceeded; message rejected"));
+            return;
+        }
+        try {
+            op.run(c, pm);
+            ack(c, serial);
+        } catch (AblyException e) {
+            nack(c, serial, e.error());
+        }
+    }
+
+    private void ack(Connection c, long serial) {
+        ProtocolMessage ack = new ProtocolMessage(Action.ACK);
+        ack.msgSerial = serial;
+        ack.count = 1;
+        c.deliver(new EncodedMessage(ack));
+    }
+
+    private void nack(Connection c, long serial, ErrorInfo error) {
+        node.telemetry().error(error.code());
+        ProtocolMessage nack = new ProtocolMessage(Action.NACK);
+        nack.msgSerial = serial;
+        nack.count = 1;
+        nack.error = error;
+        c.deliver(new EncodedMessage(nack));
+    }
+
+    private void publish(Connection c, ProtocolMessage pm) {
+        String name = pm.channel;
+        ChannelName.validate(name);
+        if (!c.auth().capability().permits(name, Operation.PUBLISH)) {
+            throw new AblyException(40160, 401, "Publish denied by capability; channel = " + name);
+        }
+        Attachment a = c.attachments.get(name);
+        if (a != null && !a.has(Flags.PUBLISH)) {
+            throw new AblyException(40160, 401, "Channel is attached without the publish mode; channel = " + name);
+        }
+        List<Message> messages = pm.messages == null ? List.of() : pm.messages;
+        if (messages.isEmpty()) {
+            throw new AblyException(40000, 400, "MESSAGE has no messages");
+        }
+        long size = 0;
+        for (Message m : messages) {
+            size += PayloadSize.of(m);
+        }
+        if (size > node.limits().maxMessageSize()) {
+            throw new AblyException(40009, 400, "Maximum message length exceeded (" + size + " bytes; limit "
+                    + node.limits().maxMessageSize() + ")");
+        }
+        long now = node.clock().millis();
+        String connClientId = c.clientId();
+        ProtocolMessage out = ProtocolMessage.of(Action.MESSAGE, name);
+        out.id = c.id() + ':' + pm.msgSerial;
+        out.connectionId = c.id();
+        out.timestamp = now;
+        List<Message> stamped = new ArrayList<>(messages.size());
+        for (int i = 0; i < messages.size(); i++) {
+            Message m = messages.get(i).copy();
+            m.clientId = resolveClientId(connClientId, m.clientId);
+            if (m.id == null) {
+                m.id = out.id + ':' + i;
+            }
+            m.connectionId = c.id();
+            if (m.timestamp == 0) {
+                m.timestamp = now;
+            }
+            stamped.add(m);
+        }
+        out.messages = stamped;
+        Channel ch = c.app().channel(name);
+        ch.stampSerial(out);
+        node.telemetry().messagesIn(stamped.size());
+        node.broker().publish(new ChannelKey(c.app().id(), name), Publication.messages(new EncodedMessage(out), c.id()));
+    }
+
+    /** A message's clientId must be the connection's, unless the connection is a wildcard. */
+    private static String resolveClientId(String connClientId, String messageClientId) {
+        if (messageClientId == null || messageClientId.equals(connClientId)) {
+            return "*".equals(connClientId) ? messageClientId : connClientId;
+        }
+        if ("*".equals(connClientId)) {
+            return messageClientId;
+        }
+        throw new AblyException(40012, 400, "Mismatched clientId: message clientId '" + messageClientId
+                + "' differs from the connection's '" + connClientId + "'");
+    }
+
+    private void presence(Connection c, ProtocolMessage pm) {
+        String name = pm.channel;
+        ChannelName.validate(name);
+        Attachment a = c.attachments.get(name);
+        if (!c.auth().capability().permits(name, Operation.PRESENCE)) {
+            throw new AblyException(40160, 401, "Presence denied by capability; channel = " + name);
+        }
+        if (a == null) {
+            throw new AblyException(91001, 400, "Unable to enter presence channel: not attached; channel = " + name);
+        }
+        if (!a.has(Flags.PRESENCE)) {
+            throw new AblyException(40160, 401, "Channel is attached without the presence mode; channel = " + name);
+        }
+        List<PresenceMessage> in = pm.presence == null ? List.of() : pm.presence;
+        if (in.isEmpty()) {
+            throw new AblyException(40000, 400, "PRESENCE has no presence messages");
+        }
+        long now = node.clock().millis();
+        Channel ch = a.channel;
+        ProtocolMessage out = ProtocolMessage.of(Action.PRESENCE, name);
+        out.id = c.id() + ':' + pm.msgSerial;
+        out.connectionId = c.id();
+        out.timestamp = now;
+        List<PresenceMessage> events = new ArrayList<>(in.size());
+        int members = ch.memberCount();
+        for (int i = 0; i < in.size(); i++) {
+            PresenceMessage p = in.get(i).copy();
+            String clientId = p.clientId == null ? c.clientId() : p.clientId;
+            if (clientId == null || "*".equals(clientId)) {
+                throw new AblyException(91000, 400, "Unable to enter presence channel (no clientId)");
+            }
+            p.clientId = resolveClientId(c.clientId(), clientId);
+            if (PayloadSize.ofData(p.data) > node.limits().maxPresenceDataSize()) {
+                throw new AblyException(40009, 400, "Presence data exceeds the limit of "
+                        + node.limits().maxPresenceDataSize() + " bytes");
+            }
+            p.connectionId = c.id();
+            p.timestamp = now;
+            p.id = out.id + ':' + i;
+            PresenceMessage existing = ch.member(c.id(), p.clientId);
+            switch (p.action) {
+                case PresenceMessage.ENTER, PresenceMessage.UPDATE -> {
+                    if (existing == null) {
+                        if (members >= node.limits().maxPresenceMembers()) {
+                            throw new AblyException(91003, 400, "Unable to enter presence channel (maximum member limit of "
+                                    + node.limits().maxPresenceMembers() + " exceeded)");
+                        }
+                        members++;
+                        p.action = PresenceMessage.ENTER;
+                    } else {
+                        p.action = PresenceMessage.UPDATE;
+                    }
+                }
+                case PresenceMessage.LEAVE -> {
+                    if (existing == null) {
+                        continue; // Leaving when not present is acked and changes nothing (RTP10d).
+                    }
+                    if (p.data == null) {
+                        // The leave carries the member's last data (RTP8e).
+                        p.data = existing.data;
+                        p.encoding = existing.encoding;
+                    }
+                    members--;
+                }
+                default -> throw new AblyException(40000, 400, "Invalid presence action " + p.action);
+            }
+            events.add(p);
+        }
+        if (events.isEmpty()) {
+            return;
+        }
+        out.presence = events;
+        node.telemetry().presenceIn(events.size());
+        node.broker().publish(new ChannelKey(c.app().id(), name), Publication.presence(new EncodedMessage(out), events, c.id()));
+    }
+
+    // ---- auth
+
+    private void reauth(Connection c, ProtocolMessage pm) {
+        if (pm.authAccessToken == null) {
+            fatal(c, new ErrorInfo(40106, 401, "AUTH without an accessToken"));
+            return;
+        }
+        AuthContext next;
+        try {
+            next = node.authenticator().authenticateToken(pm.authAccessToken);
+        } catch (AblyException e) {
+            fatal(c, e.error());
+            return;
+        }
+        AuthContext current = c.auth();
+        String currentId = current.clientId();
+        String nextId = next.clientId();
+        if (!next.appId().equals(current.appId())
+                || (currentId != null && !"*".equals(currentId) && nextId != null && !"*".equals(nextId) && !currentId.equals(nextId))) {
+            fatal(c, new ErrorInfo(40102, 401, "Incompatible credentials: the new token's clientId or app differs"));
+            return;
+        }
+        if ((nextId == null || "*".equals(nextId)) && currentId != null && !"*".equals(currentId)) {
+            next = node.authenticator().resolveClientId(next, currentId);
+        }
+        c.auth(next);
+        armTokenExpiry(c);
+        c.deliver(node.connected(c, null));
+    }
+
+    /**
+     * For token auth: ask the client to renew shortly before expiry (AUTH), and disconnect it with 40142 at
+     * expiry if it has not, so it renews and resumes.
+     */
+    void armTokenExpiry(Connection c) {
+        long expiresAt = c.auth().expiresAt();
+        if (expiresAt <= 0) {
+            return;
+        }
+        long now = node.clock().millis();
+        long notice = Math.min(node.limits().tokenRenewalNotice().toMillis(), Math.max(0, (expiresAt - now) / 2));
+        long askAt = expiresAt - notice;
+        AuthContext armedFor = c.auth();
+        c.authTimer(node.scheduler().schedule(() -> {
+            if (c.auth() != armedFor || c.isClosed()) {
+                return;
+            }
+            c.deliver(new EncodedMessage(new ProtocolMessage(Action.AUTH)));
+            c.authTimer(node.scheduler().schedule(() -> {
+                if (c.auth() != armedFor || c.isClosed()) {
+                    return;
+                }
+                Transport t = c.transport();
+                if (t != null) {
+                    node.telemetry().error(40142);
+                    t.sendAndClose(new EncodedMessage(ProtocolMessage.error(Action.DISCONNECTED, null,
+                            new ErrorInfo(40142, 401, "Token expired"))));
+                }
+            }, Math.max(0, expiresAt - node.clock().millis()), TimeUnit.MILLISECONDS));
+        }, Math.max(0, askAt - now), TimeUnit.MILLISECONDS));
+    }
+}

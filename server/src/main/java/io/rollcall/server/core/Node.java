@@ -1,0 +1,263 @@
+package io.rollcall.server.core;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rollcall.server.auth.AuthContext;
+import io.rollcall.server.auth.Authenticator;
+import io.rollcall.server.config.Limits;
+import io.rollcall.server.metrics.Telemetry;
+import io.rollcall.server.protocol.Action;
+import io.rollcall.server.protocol.ConnectionDetails;
+import io.rollcall.server.protocol.EncodedMessage;
+import io.rollcall.server.protocol.ErrorInfo;
+import io.rollcall.server.protocol.ProtocolMessage;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Collection;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The realtime core of one server: apps and their channels, live connections, and the broker that carries
+ * publications between nodes. Transport hands it authenticated connects and decoded messages; it never sees
+ * sockets.
+ */
+public final class Node implements Broker.Deliveries {
+    private static final Logger log = LoggerFactory.getLogger(Node.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final char[] ID_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
+    private static final long SWEEP_IDLE_MS = 30_000;
+
+    private final Limits limits;
+    private final Clock clock;
+    private final Authenticator authenticator;
+    private final Broker broker;
+    private final Telemetry telemetry;
+    private final ScheduledThreadPoolExecutor scheduler;
+    private final SecureRandom random = new SecureRandom();
+    private final ConcurrentMap<String, App> apps = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, Connection> connections = new ConcurrentHashMap<>();
+    private final InboundProtocol inbound;
+
+    public Node(Limits limits, Clock clock, Authenticator authenticator, Broker broker, Telemetry telemetry) {
+        this.limits = limits;
+        this.clock = clock;
+        this.authenticator = authenticator;
+        this.broker = broker;
+        this.telemetry = telemetry;
+        this.scheduler = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "rollcall-timers");
+            t.setDaemon(true);
+            return t;
+        });
+        this.scheduler.setRemoveOnCancelPolicy(true);
+        this.inbound = new InboundProtocol(this);
+        broker.start(this);
+        scheduler.scheduleWithFixedDelay(this::sweep, SWEEP_IDLE_MS, SWEEP_IDLE_MS / 2, TimeUnit.MILLISECONDS);
+        telemetry.gauge("rollcall_connections", "Live connections, including those awaiting resume", connections::size);
+        telemetry.gauge("rollcall_channels", "Channels held by this node",
+                () -> apps.values().stream().mapToInt(App::channelCount).sum());
+    }
+
+    public Limits limits() {
+        return limits;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public Authenticator authenticator() {
+        return authenticator;
+    }
+
+    public Broker broker() {
+        return broker;
+    }
+
+    public Telemetry telemetry() {
+        return telemetry;
+    }
+
+    public ScheduledExecutorService scheduler() {
+        return scheduler;
+    }
+
+    public String nodeId() {
+        return broker.nodeId();
+    }
+
+    public InboundProtocol inbound() {
+        return inbound;
+    }
+
+    public App app(String appId) {
+        return apps.computeIfAbsent(appId, id -> new App(id, this));
+    }
+
+    public Collection<Connection> connections() {
+        return connections.values();
+    }
+
+    /** What a client asked for when it opened its socket, after the edge authenticated it. */
+    public record ConnectRequest(AuthContext auth, boolean echo, Long remainPresentFor, String resumeKey) {}
+
+    /**
+     * Opens a connection on the transport, or resumes the one named by {@code resumeKey}. Sends CONNECTED:
+     * with the same connectionId on a successful resume; with a new one and error 80008 when the old one is
+     * gone or cannot continue without a gap.
+     */
+    public Connection connect(ConnectRequest req, Transport transport) {
+        if (req.resumeKey() != null) {
+            Connection old = findByKey(req.resumeKey());
+            ErrorInfo refusal;
+            if (old == null) {
+                refusal = new ErrorInfo(80008, 400, "Unable to resume connection: unknown or expired connection key");
+            } else if (!old.app().id().equals(req.auth().appId())) {
+                refusal = new ErrorInfo(80008, 400, "Unable to resume connection: it belongs to another app");
+            } else if (!sameClient(old.clientId(), req.auth().clientId())) {
+                refusal = new ErrorInfo(80008, 400, "Unable to resume connection: clientId does not match");
+            } else {
+                old.auth(req.auth());
+                if (old.resumeOn(transport, connected(old, null))) {
+                    inbound.armTokenExpiry(old);
+                    return old;
+                }
+                refusal = new ErrorInfo(80008, 400,
+                        "Unable to resume connection: messages for it were lost (buffer bound or slow consumer)");
+                discard(old);
+            }
+            telemetry.error(refusal.code());
+            return open(req, transport, refusal);
+        }
+        return open(req, transport, null);
+    }
+
+    private static boolean sameClient(String a, String b) {
+        return a == null ? b == null : a.equals(b);
+    }
+
+    private Connection open(ConnectRequest req, Transport transport, ErrorInfo error) {
+        String id = randomId(10);
+        String key = id + '!' + randomId(16);
+        long grace = req.remainPresentFor() != null ? req.remainPresentFor() : limits.presenceGrace().toMillis();
+        Connection c = new Connection(id, key, app(req.auth().appId()), this, req.auth(), req.echo(), grace, transport);
+        connections.put(id, c);
+        c.deliver(connected(c, error));
+        inbound.armTokenExpiry(c);
+        return c;
+    }
+
+    EncodedMessage connected(Connection c, ErrorInfo error) {
+        ProtocolMessage pm = new ProtocolMessage(Action.CONNECTED);
+        pm.connectionId = c.id();
+        pm.connectionDetails = new ConnectionDetails(c.clientId(), c.key(), limits.maxMessageSize(),
+                limits.maxFrameSize(), limits.maxInboundRate(), limits.connectionStateTtl().toMillis(),
+                limits.maxIdleInterval().toMillis(), nodeId());
+        pm.error = error;
+        return new EncodedMessage(pm);
+    }
+
+    private Connection findByKey(String key) {
+        int bang = key.indexOf('!');
+        if (bang <= 0) {
+            return null;
+        }
+        Connection c = connections.get(key.substring(0, bang));
+        if (c == null || !MessageDigest.isEqual(c.key().getBytes(), key.getBytes())) {
+            return null;
+        }
+        return c;
+    }
+
+    /** The socket closed without a CLOSE: keep the connection for a resume, within the grace period. */
+    public void transportClosed(Connection c, Transport t, java.util.List<EncodedMessage> unsent) {
+        c.transportLost(t, unsent);
+    }
+
+    /** The grace period ended with no resume: members leave, attachments go, the connection is forgotten. */
+    void expire(Connection c) {
+        log.debug("connection {} expired without resuming", c.id());
+        discard(c);
+    }
+
+    /** Ends a connection for good: detaches everything (so its members leave) and forgets it. */
+    void discard(Connection c) {
+        if (!c.markClosed()) {
+            return;
+        }
+        connections.remove(c.id(), c);
+        for (Attachment a : c.attachmentList()) {
+            a.channel.detach(c);
+        }
+    }
+
+    @Override
+    public void deliver(ChannelKey key, Publication publication) {
+        App app = apps.get(key.appId());
+        if (app == null) {
+            return;
+        }
+        Channel ch = app.existing(key.channel());
+        if (ch == null) {
+            return;
+        }
+        if (publication.kind() == Publication.Kind.MESSAGE) {
+            ch.deliverMessages(publication.message(), publication.originConnectionId());
+        } else {
+            ch.deliverPresence(publication.message(), publication.presence(), publication.originConnectionId());
+        }
+    }
+
+    /** Compact JSON text for data fields such as occupancy metrics. */
+    public String jsonText(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    String randomId(int length) {
+        char[] out = new char[length];
+        for (int i = 0; i < length; i++) {
+            out[i] = ID_CHARS[random.nextInt(ID_CHARS.length)];
+        }
+        return new String(out);
+    }
+
+    private void sweep() {
+        try {
+            long idleBefore = clock.millis() - SWEEP_IDLE_MS;
+            for (App app : apps.values()) {
+                app.sweep(idleBefore);
+            }
+        } catch (RuntimeException e) {
+            log.warn("channel sweep failed", e);
+        }
+    }
+
+    /**
+     * Graceful shutdown: every client is told DISCONNECTED (so it reconnects elsewhere rather than failing)
+     * and its socket closed normally.
+     */
+    public void shutdown() {
+        ProtocolMessage pm = new ProtocolMessage(Action.DISCONNECTED);
+        pm.error = new ErrorInfo(80003, 503, "Server is shutting down; reconnect");
+        EncodedMessage bye = new EncodedMessage(pm);
+        for (Connection c : connections.values()) {
+            Transport t = c.transport();
+            if (t != null) {
+                t.sendAndClose(bye);
+            }
+        }
+        scheduler.shutdownNow();
+        broker.close();
+    }
+}

@@ -1,0 +1,528 @@
+package io.rollcall.server.protocol;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.msgpack.jackson.dataformat.MessagePackFactory;
+
+/**
+ * One streaming codec for both wire formats: Jackson's parser and generator abstract JSON and msgpack, so a
+ * single field switch reads and writes both. No reflection on the hot path.
+ */
+final class JacksonProtocolCodec implements ProtocolCodec {
+    private static final int MAX_DEPTH = 64;
+
+    private final WireFormat format;
+    private final JsonFactory factory;
+    private final ObjectMapper mapper;
+
+    JacksonProtocolCodec(WireFormat format) {
+        this.format = format;
+        JsonFactory f = format == WireFormat.JSON ? new JsonFactory() : new MessagePackFactory();
+        f.setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build());
+        this.mapper = new ObjectMapper(f).setSerializationInclusion(JsonInclude.Include.NON_NULL);
+        this.factory = mapper.getFactory();
+    }
+
+    @Override
+    public WireFormat format() {
+        return format;
+    }
+
+    // ---------------------------------------------------------------- decode
+
+    @Override
+    public ProtocolMessage decode(byte[] frame) {
+        try (JsonParser p = factory.createParser(frame)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw malformed("a ProtocolMessage must be a map");
+            }
+            return readProtocolMessage(p);
+        } catch (IOException | RuntimeException e) {
+            throw wrap(e);
+        }
+    }
+
+    @Override
+    public List<Message> decodeMessages(byte[] body) {
+        try (JsonParser p = factory.createParser(body)) {
+            JsonToken t = p.nextToken();
+            List<Message> out = new ArrayList<>();
+            if (t == JsonToken.START_OBJECT) {
+                out.add(readMessage(p));
+            } else if (t == JsonToken.START_ARRAY) {
+                while (p.nextToken() != JsonToken.END_ARRAY) {
+                    expect(p, JsonToken.START_OBJECT, "message");
+                    out.add(readMessage(p));
+                }
+            } else {
+                throw malformed("expected a message or an array of messages");
+            }
+            return out;
+        } catch (IOException | RuntimeException e) {
+            throw wrap(e);
+        }
+    }
+
+    @Override
+    public JsonNode decodeTree(byte[] body) {
+        try {
+            JsonNode n = mapper.readTree(body);
+            if (n == null || n.isMissingNode()) {
+                throw malformed("empty body");
+            }
+            return n;
+        } catch (IOException | RuntimeException e) {
+            throw wrap(e);
+        }
+    }
+
+    private ProtocolMessage readProtocolMessage(JsonParser p) throws IOException {
+        ProtocolMessage pm = new ProtocolMessage();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken t = p.nextToken();
+            if (isAbsent(p, t)) {
+                continue;
+            }
+            switch (field) {
+                case "action" -> pm.action = (int) readLong(p, field);
+                case "id" -> pm.id = readString(p, field);
+                case "channel" -> pm.channel = readString(p, field);
+                case "channelSerial" -> pm.channelSerial = readString(p, field);
+                case "connectionId" -> pm.connectionId = readString(p, field);
+                case "count" -> {
+                    int c = (int) readLong(p, field);
+                    pm.count = c == 0 ? null : c;
+                }
+                case "error" -> pm.error = readError(p);
+                case "flags" -> pm.flags = (int) readLong(p, field);
+                case "msgSerial" -> pm.msgSerial = readLong(p, field);
+                case "timestamp" -> pm.timestamp = readLong(p, field);
+                case "messages" -> {
+                    expect(p, JsonToken.START_ARRAY, field);
+                    List<Message> list = new ArrayList<>();
+                    while (p.nextToken() != JsonToken.END_ARRAY) {
+                        expect(p, JsonToken.START_OBJECT, "message");
+                        list.add(readMessage(p));
+                    }
+                    pm.messages = list;
+                }
+                case "presence" -> {
+                    expect(p, JsonToken.START_ARRAY, field);
+                    List<PresenceMessage> list = new ArrayList<>();
+                    while (p.nextToken() != JsonToken.END_ARRAY) {
+                        expect(p, JsonToken.START_OBJECT, "presence message");
+                        list.add(readPresence(p));
+                    }
+                    pm.presence = list;
+                }
+                case "params" -> pm.params = readParams(p);
+                case "auth" -> pm.authAccessToken = readAuth(p);
+                default -> p.skipChildren();
+            }
+        }
+        return pm;
+    }
+
+    private Message readMessage(JsonParser p) throws IOException {
+        Message m = new Message();
+        String[] encoding = new String[1];
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken t = p.nextToken();
+            if (isAbsent(p, t)) {
+                continue;
+            }
+            switch (field) {
+                case "id" -> m.id = readString(p, field);
+                case "name" -> m.name = readString(p, field);
+                case "clientId" -> m.clientId = readString(p, field);
+                case "connectionId" -> m.connectionId = readString(p, field);
+                case "encoding" -> encoding[0] = readString(p, field);
+                case "data" -> m.data = readData(p, t, encoding);
+                case "extras" -> m.extras = readTree(p);
+                case "timestamp" -> m.timestamp = readLong(p, field);
+                default -> p.skipChildren();
+            }
+        }
+        Object[] normalised = normaliseData(m.data, encoding[0]);
+        m.data = normalised[0];
+        m.encoding = (String) normalised[1];
+        return m;
+    }
+
+    private PresenceMessage readPresence(JsonParser p) throws IOException {
+        PresenceMessage m = new PresenceMessage();
+        String[] encoding = new String[1];
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken t = p.nextToken();
+            if (isAbsent(p, t)) {
+                continue;
+            }
+            switch (field) {
+                case "id" -> m.id = readString(p, field);
+                case "action" -> m.action = (int) readLong(p, field);
+                case "clientId" -> m.clientId = readString(p, field);
+                case "connectionId" -> m.connectionId = readString(p, field);
+                case "encoding" -> encoding[0] = readString(p, field);
+                case "data" -> m.data = readData(p, t, encoding);
+                case "extras" -> m.extras = readTree(p);
+                case "timestamp" -> m.timestamp = readLong(p, field);
+                default -> p.skipChildren();
+            }
+        }
+        Object[] normalised = normaliseData(m.data, encoding[0]);
+        m.data = normalised[0];
+        m.encoding = (String) normalised[1];
+        return m;
+    }
+
+    /** Marker for structured data read before its encoding field was seen. */
+    private record StructuredData(String json) {}
+
+    private Object readData(JsonParser p, JsonToken t, String[] encoding) throws IOException {
+        return switch (t) {
+            case VALUE_STRING -> p.getText();
+            case VALUE_EMBEDDED_OBJECT -> {
+                Object o = p.getEmbeddedObject();
+                yield o instanceof byte[] b ? b : null;
+            }
+            case START_OBJECT, START_ARRAY, VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT, VALUE_TRUE, VALUE_FALSE ->
+                    new StructuredData(JSON_WRITER.writeValueAsString(readTree(p)));
+            default -> throw malformed("unexpected data type " + t);
+        };
+    }
+
+    private static final ObjectMapper JSON_WRITER = new ObjectMapper();
+
+    /**
+     * Canonical form: String or byte[]. JSON base64 becomes bytes (dropping "base64" from the encoding chain);
+     * structured data becomes a JSON string with "json" appended.
+     */
+    private Object[] normaliseData(Object data, String encoding) {
+        if (data instanceof StructuredData s) {
+            return new Object[] {s.json(), appendEncoding(encoding, "json")};
+        }
+        if (data instanceof String s && encoding != null && lastEncoding(encoding).equals("base64")) {
+            try {
+                return new Object[] {Base64.getDecoder().decode(s), dropLastEncoding(encoding)};
+            } catch (IllegalArgumentException e) {
+                throw malformed("data is not valid base64");
+            }
+        }
+        return new Object[] {data, encoding};
+    }
+
+    private static String lastEncoding(String encoding) {
+        int slash = encoding.lastIndexOf('/');
+        return slash < 0 ? encoding : encoding.substring(slash + 1);
+    }
+
+    private static String dropLastEncoding(String encoding) {
+        int slash = encoding.lastIndexOf('/');
+        return slash < 0 ? null : encoding.substring(0, slash);
+    }
+
+    private static String appendEncoding(String encoding, String step) {
+        return encoding == null || encoding.isEmpty() ? step : encoding + '/' + step;
+    }
+
+    private ErrorInfo readError(JsonParser p) throws IOException {
+        expect(p, JsonToken.START_OBJECT, "error");
+        int code = 0;
+        int status = 0;
+        String message = null;
+        String href = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken t = p.nextToken();
+            if (isAbsent(p, t)) {
+                continue;
+            }
+            switch (field) {
+                case "code" -> code = (int) readLong(p, field);
+                case "statusCode" -> status = (int) readLong(p, field);
+                case "message" -> message = readString(p, field);
+                case "href" -> href = readString(p, field);
+                default -> p.skipChildren();
+            }
+        }
+        return new ErrorInfo(code, status, message, href);
+    }
+
+    private Map<String, String> readParams(JsonParser p) throws IOException {
+        expect(p, JsonToken.START_OBJECT, "params");
+        Map<String, String> params = new LinkedHashMap<>();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String key = p.currentName();
+            JsonToken t = p.nextToken();
+            if (isAbsent(p, t)) {
+                continue;
+            }
+            if (t.isScalarValue()) {
+                params.put(key, p.getValueAsString());
+            } else {
+                params.put(key, JSON_WRITER.writeValueAsString(readTree(p)));
+            }
+        }
+        return params;
+    }
+
+    private String readAuth(JsonParser p) throws IOException {
+        expect(p, JsonToken.START_OBJECT, "auth");
+        String token = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken t = p.nextToken();
+            if (!isAbsent(p, t) && field.equals("accessToken")) {
+                token = readString(p, field);
+            } else {
+                p.skipChildren();
+            }
+        }
+        return token;
+    }
+
+    private JsonNode readTree(JsonParser p) throws IOException {
+        return mapper.readTree(p);
+    }
+
+    /** null and msgpack extension values (e.g. JavaScript undefined) count as absent. */
+    private static boolean isAbsent(JsonParser p, JsonToken t) throws IOException {
+        if (t == JsonToken.VALUE_NULL) {
+            return true;
+        }
+        if (t == JsonToken.VALUE_EMBEDDED_OBJECT && !(p.getEmbeddedObject() instanceof byte[])) {
+            return true;
+        }
+        return false;
+    }
+
+    private static String readString(JsonParser p, String field) throws IOException {
+        JsonToken t = p.currentToken();
+        if (t == JsonToken.VALUE_STRING) {
+            return p.getText();
+        }
+        if (t == JsonToken.VALUE_NUMBER_INT) {
+            return p.getText();
+        }
+        throw malformed("field '" + field + "' must be a string");
+    }
+
+    private static long readLong(JsonParser p, String field) throws IOException {
+        JsonToken t = p.currentToken();
+        if (t == JsonToken.VALUE_NUMBER_INT) {
+            return p.getLongValue();
+        }
+        if (t == JsonToken.VALUE_NUMBER_FLOAT) {
+            double d = p.getDoubleValue();
+            if (d == Math.rint(d)) {
+                return (long) d;
+            }
+        }
+        throw malformed("field '" + field + "' must be an integer");
+    }
+
+    private static void expect(JsonParser p, JsonToken expected, String what) {
+        if (p.currentToken() != expected) {
+            throw malformed("'" + what + "' has the wrong type");
+        }
+    }
+
+    private static AblyException malformed(String why) {
+        return new AblyException(40000, 400, "Malformed message: " + why);
+    }
+
+    private static AblyException wrap(Exception e) {
+        if (e instanceof AblyException a) {
+            return a;
+        }
+        String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        int nl = msg.indexOf('\n');
+        return malformed(nl > 0 ? msg.substring(0, nl) : msg);
+    }
+
+    // ---------------------------------------------------------------- encode
+
+    @Override
+    public byte[] encode(ProtocolMessage pm) {
+        ByteArrayBuilder out = new ByteArrayBuilder(256);
+        try (JsonGenerator g = factory.createGenerator(out)) {
+            writeProtocolMessage(g, pm);
+        } catch (IOException e) {
+            throw new IllegalStateException("encoding failed", e);
+        }
+        return out.toByteArray();
+    }
+
+    @Override
+    public byte[] encodeMessages(List<Message> messages) {
+        ByteArrayBuilder out = new ByteArrayBuilder(256);
+        try (JsonGenerator g = factory.createGenerator(out)) {
+            g.writeStartArray();
+            for (Message m : messages) {
+                writeMessage(g, m);
+            }
+            g.writeEndArray();
+        } catch (IOException e) {
+            throw new IllegalStateException("encoding failed", e);
+        }
+        return out.toByteArray();
+    }
+
+    @Override
+    public byte[] encodePresence(List<PresenceMessage> messages) {
+        ByteArrayBuilder out = new ByteArrayBuilder(256);
+        try (JsonGenerator g = factory.createGenerator(out)) {
+            g.writeStartArray();
+            for (PresenceMessage m : messages) {
+                writePresence(g, m);
+            }
+            g.writeEndArray();
+        } catch (IOException e) {
+            throw new IllegalStateException("encoding failed", e);
+        }
+        return out.toByteArray();
+    }
+
+    @Override
+    public byte[] encodeValue(Object value) {
+        try {
+            return mapper.writeValueAsBytes(value);
+        } catch (IOException e) {
+            throw new IllegalStateException("encoding failed", e);
+        }
+    }
+
+    private void writeProtocolMessage(JsonGenerator g, ProtocolMessage pm) throws IOException {
+        g.writeStartObject();
+        g.writeNumberField("action", pm.action);
+        if (pm.id != null) g.writeStringField("id", pm.id);
+        if (pm.channel != null) g.writeStringField("channel", pm.channel);
+        if (pm.channelSerial != null) g.writeStringField("channelSerial", pm.channelSerial);
+        if (pm.connectionId != null) g.writeStringField("connectionId", pm.connectionId);
+        if (pm.connectionDetails != null) writeConnectionDetails(g, pm.connectionDetails);
+        if (pm.count != null) g.writeNumberField("count", pm.count);
+        if (pm.error != null) writeError(g, pm.error);
+        if (pm.flags != 0) g.writeNumberField("flags", pm.flags);
+        if (pm.msgSerial != null) g.writeNumberField("msgSerial", pm.msgSerial);
+        if (pm.timestamp != 0) g.writeNumberField("timestamp", pm.timestamp);
+        if (pm.messages != null) {
+            g.writeArrayFieldStart("messages");
+            for (Message m : pm.messages) {
+                writeMessage(g, m);
+            }
+            g.writeEndArray();
+        }
+        if (pm.presence != null) {
+            // Always written when set, even empty: a SYNC without it never completes in ably-js.
+            g.writeArrayFieldStart("presence");
+            for (PresenceMessage m : pm.presence) {
+                writePresence(g, m);
+            }
+            g.writeEndArray();
+        }
+        if (pm.params != null) {
+            g.writeObjectFieldStart("params");
+            for (Map.Entry<String, String> e : pm.params.entrySet()) {
+                if (e.getValue() != null) {
+                    g.writeStringField(e.getKey(), e.getValue());
+                }
+            }
+            g.writeEndObject();
+        }
+        if (pm.authAccessToken != null) {
+            g.writeObjectFieldStart("auth");
+            g.writeStringField("accessToken", pm.authAccessToken);
+            g.writeEndObject();
+        }
+        g.writeEndObject();
+    }
+
+    private static void writeConnectionDetails(JsonGenerator g, ConnectionDetails d) throws IOException {
+        g.writeObjectFieldStart("connectionDetails");
+        if (d.clientId() != null) g.writeStringField("clientId", d.clientId());
+        if (d.connectionKey() != null) g.writeStringField("connectionKey", d.connectionKey());
+        g.writeNumberField("maxMessageSize", d.maxMessageSize());
+        g.writeNumberField("maxFrameSize", d.maxFrameSize());
+        g.writeNumberField("maxInboundRate", d.maxInboundRate());
+        g.writeNumberField("connectionStateTtl", d.connectionStateTtl());
+        g.writeNumberField("maxIdleInterval", d.maxIdleInterval());
+        if (d.serverId() != null) g.writeStringField("serverId", d.serverId());
+        g.writeEndObject();
+    }
+
+    private static void writeError(JsonGenerator g, ErrorInfo e) throws IOException {
+        g.writeObjectFieldStart("error");
+        g.writeNumberField("code", e.code());
+        g.writeNumberField("statusCode", e.statusCode());
+        if (e.message() != null) g.writeStringField("message", e.message());
+        if (e.href() != null) g.writeStringField("href", e.href());
+        g.writeEndObject();
+    }
+
+    private void writeMessage(JsonGenerator g, Message m) throws IOException {
+        g.writeStartObject();
+        if (m.id != null) g.writeStringField("id", m.id);
+        if (m.name != null) g.writeStringField("name", m.name);
+        if (m.clientId != null) g.writeStringField("clientId", m.clientId);
+        if (m.connectionId != null) g.writeStringField("connectionId", m.connectionId);
+        writeData(g, m.data, m.encoding);
+        if (m.extras != null) {
+            g.writeFieldName("extras");
+            mapper.writeTree(g, m.extras);
+        }
+        if (m.timestamp != 0) g.writeNumberField("timestamp", m.timestamp);
+        g.writeEndObject();
+    }
+
+    private void writePresence(JsonGenerator g, PresenceMessage m) throws IOException {
+        g.writeStartObject();
+        if (m.id != null) g.writeStringField("id", m.id);
+        g.writeNumberField("action", m.action);
+        if (m.clientId != null) g.writeStringField("clientId", m.clientId);
+        if (m.connectionId != null) g.writeStringField("connectionId", m.connectionId);
+        writeData(g, m.data, m.encoding);
+        if (m.extras != null) {
+            g.writeFieldName("extras");
+            mapper.writeTree(g, m.extras);
+        }
+        if (m.timestamp != 0) g.writeNumberField("timestamp", m.timestamp);
+        g.writeEndObject();
+    }
+
+    /** Bytes travel as msgpack bin, or as base64 with "base64" appended to the encoding in JSON. */
+    private void writeData(JsonGenerator g, Object data, String encoding) throws IOException {
+        if (data instanceof byte[] b) {
+            if (format == WireFormat.JSON) {
+                g.writeStringField("data", Base64.getEncoder().encodeToString(b));
+                g.writeStringField("encoding", appendEncoding(encoding, "base64"));
+            } else {
+                g.writeFieldName("data");
+                g.writeBinary(b);
+                if (encoding != null) g.writeStringField("encoding", encoding);
+            }
+            return;
+        }
+        if (data instanceof String s) {
+            g.writeStringField("data", s);
+        }
+        if (encoding != null && data != null) {
+            g.writeStringField("encoding", encoding);
+        }
+    }
+}

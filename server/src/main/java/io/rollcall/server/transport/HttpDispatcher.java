@@ -1,0 +1,161 @@
+package io.rollcall.server.transport;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.rollcall.server.core.Node;
+import io.rollcall.server.protocol.AblyException;
+import io.rollcall.server.protocol.ErrorInfo;
+import io.rollcall.server.protocol.ProtocolCodec;
+import io.rollcall.server.protocol.WireFormat;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * First handler for every HTTP request: a WebSocket upgrade at "/" goes to the realtime endpoint; anything
+ * else is REST, answered in the format the client accepts, with Ably's error body and headers and CORS.
+ */
+final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private static final Logger log = LoggerFactory.getLogger(HttpDispatcher.class);
+    private static final String CORS_ALLOW_HEADERS =
+            "authorization,x-ably-version,ably-agent,x-ably-clientid,content-type,accept,x-ably-lib";
+    private static final String CORS_EXPOSE_HEADERS =
+            "Link,X-Ably-Errorcode,X-Ably-Errormessage,X-Ably-Serverid";
+
+    private final Node node;
+    private final RealtimeEndpoint realtime;
+    private final RestApi rest;
+
+    HttpDispatcher(Node node, RealtimeEndpoint realtime, RestApi rest) {
+        this.node = node;
+        this.realtime = realtime;
+        this.rest = rest;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+        if (!req.decoderResult().isSuccess()) {
+            write(ctx, req, error(WireFormat.JSON, new ErrorInfo(40000, 400, "Malformed HTTP request")));
+            return;
+        }
+        HttpHeaders h = req.headers();
+        if (h.containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
+            realtime.upgrade(ctx, req);
+            return;
+        }
+        String path = new io.netty.handler.codec.http.QueryStringDecoder(req.uri()).path();
+        if (req.method().equals(HttpMethod.OPTIONS)) {
+            write(ctx, req, new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NO_CONTENT));
+            return;
+        }
+        if (req.method().equals(HttpMethod.GET) && path.equals("/health")) {
+            write(ctx, req, text(HttpResponseStatus.OK, "application/json", "{\"status\":\"ok\"}"));
+            return;
+        }
+        if (req.method().equals(HttpMethod.GET) && path.equals("/metrics")) {
+            String scrape = node.telemetry().scrape();
+            write(ctx, req, text(HttpResponseStatus.OK, "text/plain; version=0.0.4", scrape == null ? "" : scrape));
+            return;
+        }
+        RestRequest restReq;
+        try {
+            restReq = RestRequest.of(req);
+        } catch (RuntimeException e) {
+            write(ctx, req, error(WireFormat.JSON, new ErrorInfo(40000, 400, "Malformed request: " + e.getMessage())));
+            return;
+        }
+        FullHttpResponse res;
+        try {
+            res = encode(restReq.responseFormat(), rest.handle(restReq));
+        } catch (AblyException e) {
+            node.telemetry().error(e.error().code());
+            res = error(restReq.responseFormat(), e.error());
+        } catch (RuntimeException e) {
+            log.error("internal error on {} {}", req.method(), req.uri(), e);
+            res = error(restReq.responseFormat(), new ErrorInfo(50000, 500, "Internal error"));
+        }
+        write(ctx, req, res);
+    }
+
+    private FullHttpResponse encode(WireFormat format, RestResponse r) {
+        ProtocolCodec codec = ProtocolCodec.of(format);
+        byte[] body = r.value() instanceof RestApi.Presences p ? codec.encodePresence(p.list()) : codec.encodeValue(r.value());
+        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, r.status(), Unpooled.wrappedBuffer(body));
+        // Exactly the bare media type: the SDKs compare it without a charset.
+        res.headers().set(HttpHeaderNames.CONTENT_TYPE, format.contentType());
+        for (Map.Entry<String, String> e : r.headers().entrySet()) {
+            res.headers().add(e.getKey(), e.getValue());
+        }
+        return res;
+    }
+
+    FullHttpResponse error(WireFormat format, ErrorInfo error) {
+        byte[] body = ProtocolCodec.of(format).encodeValue(Map.of("error", Map.of(
+                "code", error.code(), "statusCode", error.statusCode(), "message", error.message(), "href", error.href())));
+        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                HttpResponseStatus.valueOf(error.statusCode()), Unpooled.wrappedBuffer(body));
+        res.headers().set(HttpHeaderNames.CONTENT_TYPE, format.contentType());
+        res.headers().set("X-Ably-Errorcode", error.code());
+        res.headers().set("X-Ably-Errormessage", headerSafe(error.message()));
+        if (error.code() == 40142 || error.code() == 40140) {
+            // ably-java renews a token only when this challenge says it is stale.
+            res.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "x-ably-token realm=\"ably\", stale=\"true\"");
+        } else if (error.statusCode() == 401) {
+            res.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Basic realm=\"ably\", x-ably-token realm=\"ably\"");
+        }
+        return res;
+    }
+
+    private static String headerSafe(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        for (char c : s.toCharArray()) {
+            b.append(c >= 0x20 && c < 0x7f ? c : '?');
+        }
+        return b.toString();
+    }
+
+    private static FullHttpResponse text(HttpResponseStatus status, String contentType, String body) {
+        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+                Unpooled.wrappedBuffer(body.getBytes(StandardCharsets.UTF_8)));
+        res.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
+        return res;
+    }
+
+    void write(ChannelHandlerContext ctx, FullHttpRequest req, FullHttpResponse res) {
+        HttpHeaders h = res.headers();
+        h.set("X-Ably-Serverid", node.nodeId());
+        String origin = req.headers().get(HttpHeaderNames.ORIGIN);
+        if (origin != null) {
+            // Browsers send credentials with an Authorization header, so the origin is echoed, not '*'.
+            h.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+            h.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_CREDENTIALS, "true");
+            h.set(HttpHeaderNames.VARY, "Origin");
+        } else {
+            h.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
+        }
+        h.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS, "GET,POST,PUT,PATCH,DELETE,OPTIONS");
+        h.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, CORS_ALLOW_HEADERS);
+        h.set(HttpHeaderNames.ACCESS_CONTROL_EXPOSE_HEADERS, CORS_EXPOSE_HEADERS);
+        h.set(HttpHeaderNames.ACCESS_CONTROL_MAX_AGE, "86400");
+        HttpUtil.setContentLength(res, res.content().readableBytes());
+        boolean keepAlive = HttpUtil.isKeepAlive(req);
+        HttpUtil.setKeepAlive(res, keepAlive);
+        var f = ctx.writeAndFlush(res);
+        if (!keepAlive) {
+            f.addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+}

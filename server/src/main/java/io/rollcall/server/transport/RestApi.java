@@ -1,0 +1,290 @@
+package io.rollcall.server.transport;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.rollcall.server.auth.AuthContext;
+import io.rollcall.server.auth.Operation;
+import io.rollcall.server.auth.TokenDetails;
+import io.rollcall.server.core.App;
+import io.rollcall.server.core.Channel;
+import io.rollcall.server.core.ChannelKey;
+import io.rollcall.server.core.ChannelName;
+import io.rollcall.server.core.Node;
+import io.rollcall.server.core.OccupancyMetrics;
+import io.rollcall.server.core.Publication;
+import io.rollcall.server.protocol.AblyException;
+import io.rollcall.server.protocol.Action;
+import io.rollcall.server.protocol.EncodedMessage;
+import io.rollcall.server.protocol.Message;
+import io.rollcall.server.protocol.PayloadSize;
+import io.rollcall.server.protocol.PresenceMessage;
+import io.rollcall.server.protocol.ProtocolMessage;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Ably's REST endpoints that Rollcall serves. Every handler answers or throws {@link AblyException}. */
+final class RestApi {
+    /** A presence list, encoded with the presence codec rules (data encodings per format). */
+    record Presences(List<PresenceMessage> list) {}
+
+    private static final int DEFAULT_LIMIT = 100;
+    private static final int MAX_LIMIT = 1000;
+
+    private final Node node;
+    private final AtomicLong restSerial = new AtomicLong();
+
+    RestApi(Node node) {
+        this.node = node;
+    }
+
+    RestResponse handle(RestRequest req) {
+        HttpMethod m = req.method();
+        String first = req.segment(0);
+        int n = req.segmentCount();
+        if (m.equals(HttpMethod.GET) && n == 1 && "time".equals(first)) {
+            return RestResponse.ok(List.of(node.clock().millis()));
+        }
+        if (m.equals(HttpMethod.POST) && n == 3 && "keys".equals(first) && "requestToken".equals(req.segment(2))) {
+            return requestToken(req);
+        }
+        if ("channels".equals(first)) {
+            if (m.equals(HttpMethod.GET) && n == 1) {
+                return enumerate(req, authenticate(req));
+            }
+            if (n >= 2) {
+                String channel = ChannelName.validate(req.segment(1));
+                if (m.equals(HttpMethod.POST) && n == 3 && "messages".equals(req.segment(2))) {
+                    return publish(req, authenticate(req), channel);
+                }
+                if (m.equals(HttpMethod.GET) && n == 3 && "presence".equals(req.segment(2))) {
+                    return presence(req, authenticate(req), channel);
+                }
+                if (m.equals(HttpMethod.GET) && n == 2) {
+                    return details(authenticate(req), channel);
+                }
+            }
+        }
+        if (m.equals(HttpMethod.GET) && n == 5 && "chat".equals(first) && "v4".equals(req.segment(1))
+                && "rooms".equals(req.segment(2)) && "occupancy".equals(req.segment(4))) {
+            return chatOccupancy(authenticate(req), req.segment(3));
+        }
+        throw new AblyException(40400, 404, "Not found: " + m + " " + req.raw().uri());
+    }
+
+    private AuthContext authenticate(RestRequest req) {
+        String header = req.header(HttpHeaderNames.AUTHORIZATION);
+        if (header == null) {
+            String key = req.param("key");
+            String token = req.param("access_token") != null ? req.param("access_token") : req.param("accessToken");
+            if (key != null) {
+                return node.authenticator().authenticateKey(key);
+            }
+            if (token != null) {
+                return node.authenticator().authenticateToken(token);
+            }
+            throw new AblyException(40101, 401, "No authentication credentials: send an Authorization header");
+        }
+        AuthContext auth = node.authenticator().authenticateHeader(header);
+        String clientIdHeader = req.header("X-Ably-ClientId");
+        if (clientIdHeader != null) {
+            String clientId;
+            try {
+                clientId = new String(Base64.getDecoder().decode(clientIdHeader.trim()), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                throw new AblyException(40012, 400, "X-Ably-ClientId is not valid base64");
+            }
+            auth = node.authenticator().resolveClientId(auth, clientId);
+        }
+        return auth;
+    }
+
+    private RestResponse requestToken(RestRequest req) {
+        JsonNode body = io.rollcall.server.protocol.ProtocolCodec.of(req.bodyFormat()).decodeTree(req.body());
+        TokenDetails td = node.authenticator().requestToken(req.segment(1), body);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("token", td.token());
+        out.put("keyName", td.keyName());
+        out.put("issued", td.issued());
+        out.put("expires", td.expires());
+        out.put("capability", td.capability());
+        if (td.clientId() != null) {
+            out.put("clientId", td.clientId());
+        }
+        return RestResponse.ok(out);
+    }
+
+    private RestResponse publish(RestRequest req, AuthContext auth, String channel) {
+        require(auth, channel, Operation.PUBLISH);
+        List<Message> messages = io.rollcall.server.protocol.ProtocolCodec.of(req.bodyFormat()).decodeMessages(req.body());
+        if (messages.isEmpty()) {
+            throw new AblyException(40001, 400, "No messages in the request body");
+        }
+        long size = 0;
+        for (Message msg : messages) {
+            size += PayloadSize.of(msg);
+        }
+        if (size > node.limits().maxMessageSize()) {
+            throw new AblyException(40009, 400, "Maximum message length exceeded (" + size + " bytes; limit "
+                    + node.limits().maxMessageSize() + ")");
+        }
+        long now = node.clock().millis();
+        ProtocolMessage pm = ProtocolMessage.of(Action.MESSAGE, channel);
+        pm.id = "rest-" + node.nodeId() + "-" + restSerial.incrementAndGet();
+        pm.timestamp = now;
+        List<Message> stamped = new ArrayList<>(messages.size());
+        for (int i = 0; i < messages.size(); i++) {
+            Message msg = messages.get(i).copy();
+            String connClient = auth.clientId();
+            if (msg.clientId != null && connClient != null && !"*".equals(connClient) && !connClient.equals(msg.clientId)) {
+                throw new AblyException(40012, 400, "Mismatched clientId: message clientId '" + msg.clientId
+                        + "' differs from the credentials' '" + connClient + "'");
+            }
+            if (msg.clientId == null && connClient != null && !"*".equals(connClient)) {
+                msg.clientId = connClient;
+            }
+            if (msg.id == null) {
+                msg.id = pm.id + ':' + i;
+            }
+            if (msg.timestamp == 0) {
+                msg.timestamp = now;
+            }
+            stamped.add(msg);
+        }
+        pm.messages = stamped;
+        App app = node.app(auth.appId());
+        Channel ch = app.existing(channel);
+        if (ch != null) {
+            ch.stampSerial(pm);
+        }
+        node.telemetry().messagesIn(stamped.size());
+        node.broker().publish(new ChannelKey(auth.appId(), channel), Publication.messages(new EncodedMessage(pm), null));
+        return RestResponse.status(HttpResponseStatus.CREATED, Map.of("channel", channel, "messageId", pm.id));
+    }
+
+    private RestResponse presence(RestRequest req, AuthContext auth, String channel) {
+        require(auth, channel, Operation.SUBSCRIBE);
+        Channel ch = node.app(auth.appId()).existing(channel);
+        List<PresenceMessage> members = ch == null ? List.of() : ch.members();
+        String clientId = req.param("clientId");
+        String connectionId = req.param("connectionId");
+        List<PresenceMessage> filtered = new ArrayList<>();
+        for (PresenceMessage p : members) {
+            if ((clientId == null || clientId.equals(p.clientId)) && (connectionId == null || connectionId.equals(p.connectionId))) {
+                filtered.add(p);
+            }
+        }
+        filtered.sort((a, b) -> a.memberKey().compareTo(b.memberKey()));
+        int limit = limit(req);
+        String cursor = req.param("cursor");
+        int from = 0;
+        if (cursor != null) {
+            // The cursor is the last member key of the previous page, so pages stay right as members change.
+            while (from < filtered.size() && filtered.get(from).memberKey().compareTo(cursor) <= 0) {
+                from++;
+            }
+        }
+        int to = Math.min(filtered.size(), from + limit);
+        RestResponse res = RestResponse.ok(new Presences(new ArrayList<>(filtered.subList(from, to))));
+        if (to < filtered.size()) {
+            StringBuilder next = new StringBuilder("./presence?limit=").append(limit)
+                    .append("&cursor=").append(urlEncode(filtered.get(to - 1).memberKey()));
+            if (clientId != null) next.append("&clientId=").append(urlEncode(clientId));
+            if (connectionId != null) next.append("&connectionId=").append(urlEncode(connectionId));
+            res.header("Link", "<" + next + ">; rel=\"next\"");
+        }
+        return res;
+    }
+
+    private RestResponse details(AuthContext auth, String channel) {
+        require(auth, channel, Operation.CHANNEL_METADATA);
+        Channel ch = node.app(auth.appId()).existing(channel);
+        return RestResponse.ok(channelDetails(channel, ch));
+    }
+
+    private static Map<String, Object> channelDetails(String name, Channel ch) {
+        OccupancyMetrics.Snapshot s = ch == null ? OccupancyMetrics.Snapshot.EMPTY : ch.occupancy();
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("isActive", ch != null && ch.isActive());
+        status.put("occupancy", Map.of("metrics", s.toMap()));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("channelId", name);
+        out.put("status", status);
+        return out;
+    }
+
+    private RestResponse enumerate(RestRequest req, AuthContext auth) {
+        if (!auth.capability().permits("*", Operation.CHANNEL_METADATA)) {
+            throw new AblyException(40160, 401, "Channel enumeration needs the channel-metadata capability on '*'");
+        }
+        String prefix = req.param("prefix");
+        String by = req.param("by") == null ? "id" : req.param("by");
+        if (!by.equals("id") && !by.equals("value")) {
+            throw new AblyException(40003, 400, "Invalid value for 'by': expected 'id' or 'value'");
+        }
+        int limit = limit(req);
+        String cursor = req.param("cursor");
+        App app = node.app(auth.appId());
+        // Sorted names with a "last name seen" cursor: channels that come and go never shift later pages.
+        List<String> names = app.activeChannelNames(name -> (prefix == null || name.startsWith(prefix))
+                && (cursor == null || name.compareTo(cursor) > 0)
+                && auth.capability().permits(name, Operation.CHANNEL_METADATA));
+        List<String> page = names.subList(0, Math.min(limit, names.size()));
+        List<Object> items = new ArrayList<>(page.size());
+        for (String name : page) {
+            items.add(by.equals("id") ? name : channelDetails(name, app.existing(name)));
+        }
+        RestResponse res = RestResponse.ok(items);
+        if (names.size() > page.size()) {
+            StringBuilder next = new StringBuilder("./channels?limit=").append(limit).append("&by=").append(by)
+                    .append("&cursor=").append(urlEncode(page.get(page.size() - 1)));
+            if (prefix != null && !prefix.isEmpty()) next.append("&prefix=").append(urlEncode(prefix));
+            res.header("Link", "<" + next + ">; rel=\"next\"");
+        }
+        return res;
+    }
+
+    private RestResponse chatOccupancy(AuthContext auth, String room) {
+        String channel = room + "::$chat";
+        ChannelName.validate(channel);
+        require(auth, channel, Operation.CHANNEL_METADATA);
+        Channel ch = node.app(auth.appId()).existing(channel);
+        OccupancyMetrics.Snapshot s = ch == null ? OccupancyMetrics.Snapshot.EMPTY : ch.occupancy();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("connections", s.connections());
+        out.put("presenceMembers", s.presenceMembers());
+        return RestResponse.ok(out);
+    }
+
+    private static void require(AuthContext auth, String channel, Operation op) {
+        if (!auth.capability().permits(channel, op)) {
+            throw new AblyException(40160, 401, "Action not permitted by capability: " + op + " on channel " + channel);
+        }
+    }
+
+    private static int limit(RestRequest req) {
+        String l = req.param("limit");
+        if (l == null) {
+            return DEFAULT_LIMIT;
+        }
+        try {
+            int v = Integer.parseInt(l);
+            if (v < 1 || v > MAX_LIMIT) {
+                throw new NumberFormatException();
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            throw new AblyException(40003, 400, "Invalid limit: expected 1 to " + MAX_LIMIT);
+        }
+    }
+
+    private static String urlEncode(String s) {
+        return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}

@@ -1,0 +1,282 @@
+package io.rollcall.server.transport;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.rollcall.server.core.Connection;
+import io.rollcall.server.core.Node;
+import io.rollcall.server.core.Transport;
+import io.rollcall.server.protocol.AblyException;
+import io.rollcall.server.protocol.Action;
+import io.rollcall.server.protocol.EncodedMessage;
+import io.rollcall.server.protocol.ErrorInfo;
+import io.rollcall.server.protocol.ProtocolCodec;
+import io.rollcall.server.protocol.ProtocolMessage;
+import io.rollcall.server.protocol.WireFormat;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One WebSocket: decodes inbound frames for the core and writes the core's outbound messages. Outbound
+ * messages from any thread go through a bounded queue that the socket's event loop drains, writing every
+ * queued frame and flushing once, so a burst costs one syscall rather than one per message. When the socket
+ * cannot keep up and the queue reaches its bound, the client is disconnected (it resumes, and learns of the
+ * gap with 80020) rather than letting memory grow.
+ */
+final class WebSocketSession extends ChannelInboundHandlerAdapter implements Transport {
+    private static final Logger log = LoggerFactory.getLogger(WebSocketSession.class);
+    private static final EncodedMessage HEARTBEAT = new EncodedMessage(new ProtocolMessage(Action.HEARTBEAT));
+    /** Queue marker: close the socket after what precedes it. */
+    private static final EncodedMessage CLOSE = new EncodedMessage(new ProtocolMessage(Action.CLOSED));
+
+    private final Node node;
+    private final WireFormat format;
+    private final ProtocolCodec codec;
+    private final Channel socket;
+    private final int queueLimit;
+    private final Queue<EncodedMessage> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger queued = new AtomicInteger();
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private final Runnable drain = this::drain;
+    private volatile Connection connection;
+    /** Consecutive read-idle intervals; touched only on the event loop. */
+    private int silentIntervals;
+
+    WebSocketSession(Node node, WireFormat format, Channel socket) {
+        this.node = node;
+        this.format = format;
+        this.codec = ProtocolCodec.of(format);
+        this.socket = socket;
+        this.queueLimit = node.limits().outboundQueueMessages();
+    }
+
+    void bind(Connection connection) {
+        this.connection = connection;
+    }
+
+    @Override
+    public WireFormat format() {
+        return format;
+    }
+
+    @Override
+    public boolean send(EncodedMessage message) {
+        if (closing.get()) {
+            return false;
+        }
+        if (queued.incrementAndGet() > queueLimit) {
+            queued.decrementAndGet();
+            slowConsumer();
+            return false;
+        }
+        queue.offer(message);
+        scheduleDrain();
+        return true;
+    }
+
+    @Override
+    public void sendAndClose(EncodedMessage message) {
+        if (!closing.compareAndSet(false, true)) {
+            return;
+        }
+        queued.addAndGet(2);
+        queue.offer(message);
+        queue.offer(CLOSE);
+        scheduleDrain();
+    }
+
+    @Override
+    public void close() {
+        if (!closing.compareAndSet(false, true)) {
+            return;
+        }
+        queued.incrementAndGet();
+        queue.offer(CLOSE);
+        scheduleDrain();
+    }
+
+    private void scheduleDrain() {
+        if (drainScheduled.compareAndSet(false, true)) {
+            socket.eventLoop().execute(drain);
+        }
+    }
+
+    private void drain() {
+        drainScheduled.set(false);
+        int written = 0;
+        EncodedMessage m;
+        while (socket.isWritable() || closing.get()) {
+            m = queue.poll();
+            if (m == null) {
+                break;
+            }
+            queued.decrementAndGet();
+            if (m == CLOSE) {
+                closeNormally();
+                queue.clear();
+                return;
+            }
+            socket.write(frame(m), socket.voidPromise());
+            written++;
+        }
+        if (written > 0) {
+            socket.flush();
+            node.telemetry().messagesOut(written);
+        }
+        // Not writable: channelWritabilityChanged resumes the drain once the socket catches up.
+    }
+
+    private WebSocketFrame frame(EncodedMessage m) {
+        ByteBuf payload = Unpooled.wrappedBuffer(m.bytes(format));
+        return format == WireFormat.JSON ? new TextWebSocketFrame(payload) : new BinaryWebSocketFrame(payload);
+    }
+
+    /** Close code 1000: the SDKs treat it as a recoverable disconnection (other codes can mean FAILED). */
+    private void closeNormally() {
+        socket.writeAndFlush(new CloseWebSocketFrame(1000, "")).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    private void slowConsumer() {
+        if (!closing.compareAndSet(false, true)) {
+            return;
+        }
+        node.telemetry().error(80020);
+        socket.eventLoop().execute(() -> {
+            queue.clear();
+            queued.set(0);
+            ProtocolMessage pm = ProtocolMessage.error(Action.DISCONNECTED, null,
+                    new ErrorInfo(80020, 400, "Continuity loss: the client did not keep up with its messages"));
+            socket.write(frame(new EncodedMessage(pm)));
+            closeNormally();
+        });
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable() && !queue.isEmpty()) {
+            scheduleDrain();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        silentIntervals = 0;
+        try {
+            if (msg instanceof TextWebSocketFrame || msg instanceof BinaryWebSocketFrame) {
+                // Decode by the connection's format, not the frame type: java sends JSON in binary frames.
+                onFrame(ByteBufUtil.getBytes(((WebSocketFrame) msg).content()));
+            } else if (msg instanceof PingWebSocketFrame ping) {
+                ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
+            } else if (msg instanceof CloseWebSocketFrame) {
+                // The client closed its socket without a CLOSE message: an abrupt disconnect.
+                ctx.close();
+            }
+        } finally {
+            io.netty.util.ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void onFrame(byte[] bytes) {
+        Connection c = connection;
+        if (c == null) {
+            return;
+        }
+        ProtocolMessage pm;
+        try {
+            pm = codec.decode(bytes);
+        } catch (AblyException e) {
+            node.inbound().fatal(c, e.error());
+            return;
+        }
+        try {
+            node.inbound().receive(c, pm);
+        } catch (AblyException e) {
+            node.inbound().fatal(c, e.error());
+        } catch (RuntimeException e) {
+            log.error("internal error handling {} on connection {}", pm, c.id(), e);
+            node.inbound().fatal(c, new ErrorInfo(50000, 500, "Internal error"));
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent idle) {
+            if (idle.state() == IdleState.WRITER_IDLE) {
+                // Clients drop a socket that is silent for maxIdleInterval (+10 s); java cannot see WS pings,
+                // so this is a protocol HEARTBEAT.
+                send(HEARTBEAT);
+            } else if (idle.state() == IdleState.READER_IDLE) {
+                // Clients need not send anything, but every SDK answers a WS ping: three silent intervals
+                // in a row mean the peer is gone.
+                if (++silentIntervals >= 3) {
+                    log.debug("socket of connection {} silent too long; dropping it", connection == null ? "?" : connection.id());
+                    ctx.close();
+                } else {
+                    ctx.writeAndFlush(new PingWebSocketFrame());
+                }
+            }
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        closing.set(true);
+        // Whatever never reached the socket is handed back, so a resume can still deliver it.
+        java.util.List<EncodedMessage> unsent = new java.util.ArrayList<>();
+        for (EncodedMessage m; (m = queue.poll()) != null; ) {
+            if (m != CLOSE) {
+                unsent.add(m);
+            }
+        }
+        Connection c = connection;
+        if (c != null) {
+            node.transportClosed(c, this, unsent);
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        Connection c = connection;
+        if (c != null && isTooBig(cause)) {
+            node.inbound().fatal(c, new ErrorInfo(40009, 400, "Frame exceeds maxFrameSize of "
+                    + node.limits().maxFrameSize() + " bytes"));
+            return;
+        }
+        if (c != null && cause instanceof io.netty.handler.codec.CorruptedFrameException) {
+            node.inbound().fatal(c, new ErrorInfo(40000, 400, "Malformed WebSocket frame: " + cause.getMessage()));
+            return;
+        }
+        log.debug("socket error on connection {}", c == null ? "?" : c.id(), cause);
+        ctx.close();
+    }
+
+    private static boolean isTooBig(Throwable cause) {
+        if (cause instanceof TooLongFrameException || cause.getCause() instanceof TooLongFrameException) {
+            return true;
+        }
+        return cause instanceof io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException w
+                && w.closeStatus() == io.netty.handler.codec.http.websocketx.WebSocketCloseStatus.MESSAGE_TOO_BIG;
+    }
+}

@@ -1,0 +1,246 @@
+package io.rollcall.server.sdk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ably.lib.realtime.AblyRealtime;
+import io.ably.lib.realtime.Channel;
+import io.ably.lib.types.ErrorInfo;
+import io.ably.lib.types.Param;
+import io.ably.lib.types.PresenceMessage;
+import io.rollcall.server.testing.AblyJava;
+import io.rollcall.server.testing.Await;
+import io.rollcall.server.testing.Completion;
+import io.rollcall.server.testing.TcpProxy;
+import io.rollcall.server.testing.TestServer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Channel presence through ably-java 1.5.0, JSON and msgpack. The test server's presence grace is 2 s. */
+class AblyJavaPresenceTest {
+    static TestServer server;
+    final List<AblyRealtime> clients = new ArrayList<>();
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.start(l -> l.syncPageSize(500).maxInboundRate(5000));
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @AfterEach
+    void closeClients() {
+        clients.forEach(AblyRealtime::close);
+    }
+
+    AblyRealtime client(int port, boolean binary, String clientId) {
+        AblyRealtime rt = AblyJava.connected(AblyJava.realtime(port, TestServer.KEY, binary, o -> o.clientId = clientId));
+        clients.add(rt);
+        return rt;
+    }
+
+    static Channel attached(AblyRealtime rt, String name) throws Exception {
+        Channel ch = rt.channels.get(name);
+        Completion c = new Completion();
+        ch.attach(c);
+        c.ok();
+        return ch;
+    }
+
+    static PresenceMessage[] members(Channel ch) {
+        try {
+            return ch.presence.get(true);
+        } catch (io.ably.lib.types.AblyException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @ParameterizedTest(name = "binary={0}")
+    @ValueSource(booleans = {false, true})
+    void enterUpdateLeaveAreSeenByOthers(boolean binary) throws Exception {
+        String name = "presence-basic-" + binary;
+        AblyRealtime alice = client(server.port(), binary, "alice");
+        AblyRealtime bob = client(server.port(), !binary, "bob");
+        Channel bobCh = attached(bob, name);
+        List<PresenceMessage> seen = new CopyOnWriteArrayList<>();
+        bobCh.presence.subscribe(seen::add);
+
+        Channel aliceCh = attached(alice, name);
+        Completion enter = new Completion();
+        aliceCh.presence.enter("hello", enter);
+        enter.ok();
+        Completion update = new Completion();
+        aliceCh.presence.update("away", update);
+        update.ok();
+        Await.until(() -> seen.size() == 2, "enter and update");
+        assertThat(members(bobCh)).extracting(m -> m.clientId).containsExactly("alice");
+        Completion leave = new Completion();
+        aliceCh.presence.leave(leave);
+        leave.ok();
+        Await.until(() -> seen.size() == 3, "leave");
+
+        assertThat(seen).extracting(m -> m.action).containsExactly(
+                PresenceMessage.Action.enter, PresenceMessage.Action.update, PresenceMessage.Action.leave);
+        assertThat(seen).extracting(m -> m.clientId).containsOnly("alice");
+        assertThat(seen).extracting(m -> m.connectionId).containsOnly(alice.connection.id);
+        assertThat(seen.get(0).data).isEqualTo("hello");
+        // The leave carries the member's last data when the leave itself has none.
+        assertThat(seen.get(2).data).isEqualTo("away");
+        assertThat(seen.get(0).id).startsWith(alice.connection.id + ":");
+        assertThat(members(bobCh)).isEmpty();
+    }
+
+    @ParameterizedTest(name = "binary={0}")
+    @ValueSource(booleans = {false, true})
+    void lateJoinerGetsPresentMembersAndFilters(boolean binary) throws Exception {
+        String name = "presence-late-" + binary;
+        AblyRealtime a1 = client(server.port(), binary, "carol");
+        AblyRealtime a2 = client(server.port(), binary, "carol");
+        AblyRealtime d = client(server.port(), binary, "dave");
+        for (AblyRealtime rt : List.of(a1, a2, d)) {
+            Completion c = new Completion();
+            attached(rt, name).presence.enter("data-" + rt.connection.id, c);
+            c.ok();
+        }
+        AblyRealtime late = client(server.port(), !binary, "late");
+        Channel ch = attached(late, name);
+        PresenceMessage[] all = members(ch);
+        // One user on two connections is two members.
+        assertThat(all).hasSize(3);
+        assertThat(all).extracting(m -> m.action).containsOnly(PresenceMessage.Action.present);
+        try {
+            assertThat(ch.presence.get(new Param("clientId", "carol"))).hasSize(2);
+            assertThat(ch.presence.get(new Param("connectionId", d.connection.id)))
+                    .extracting(m -> m.clientId).containsExactly("dave");
+        } catch (io.ably.lib.types.AblyException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @ParameterizedTest(name = "binary={0}")
+    @ValueSource(booleans = {false, true})
+    void withoutPresenceCapabilityEnterIs40160(boolean binary) throws Exception {
+        AblyRealtime rt = AblyJava.connected(AblyJava.realtime(server.port(), TestServer.LIMITED_KEY, binary, o -> o.clientId = "nope"));
+        clients.add(rt);
+        Channel ch = attached(rt, "presence-denied-" + binary);
+        Completion enter = new Completion();
+        ch.presence.enter("x", enter);
+        ErrorInfo err = enter.error();
+        assertThat(err).isNotNull();
+        assertThat(err.code).isEqualTo(40160);
+    }
+
+    @ParameterizedTest(name = "binary={0}")
+    @ValueSource(booleans = {false, true})
+    void droppedTransportResumesWithNoLeaveEnterFlap(boolean binary) throws Exception {
+        String name = "presence-resume-" + binary;
+        try (TcpProxy proxy = new TcpProxy(server.port())) {
+            AblyRealtime flaky = client(proxy.port(), binary, "flaky");
+            AblyRealtime watcher = client(server.port(), binary, "watcher");
+            Channel watch = attached(watcher, name);
+            List<PresenceMessage> seen = new CopyOnWriteArrayList<>();
+            watch.presence.subscribe(seen::add);
+            Channel ch = attached(flaky, name);
+            Completion enter = new Completion();
+            ch.presence.enter("here", enter);
+            enter.ok();
+            Await.until(() -> seen.size() == 1, "enter seen");
+            String id = flaky.connection.id;
+
+            proxy.cut();
+            Await.until(() -> flaky.connection.state == io.ably.lib.realtime.ConnectionState.disconnected
+                    || flaky.connection.state == io.ably.lib.realtime.ConnectionState.connecting, "client noticed the drop");
+            Await.until(() -> flaky.connection.state == io.ably.lib.realtime.ConnectionState.connected
+                    && ch.state == io.ably.lib.realtime.ChannelState.attached, "resumed and re-attached");
+            assertThat(flaky.connection.id).isEqualTo(id);
+            // A marker event after the resume: everything before it has been delivered to the watcher.
+            Completion update = new Completion();
+            ch.presence.update("still here", update);
+            update.ok();
+            Await.until(() -> seen.size() >= 2, "marker update");
+            assertThat(seen).extracting(m -> m.action)
+                    .containsExactly(PresenceMessage.Action.enter, PresenceMessage.Action.update);
+        }
+    }
+
+    @ParameterizedTest(name = "binary={0}")
+    @ValueSource(booleans = {false, true})
+    void vanishedClientLeavesAfterTheGracePeriodAndNotBefore(boolean binary) throws Exception {
+        String name = "presence-vanish-" + binary;
+        long grace = server.rollcall().node().limits().presenceGrace().toMillis();
+        AblyRealtime watcher = client(server.port(), binary, "watcher");
+        Channel watch = attached(watcher, name);
+        List<PresenceMessage> seen = new CopyOnWriteArrayList<>();
+        List<Long> seenAt = new CopyOnWriteArrayList<>();
+        watch.presence.subscribe(m -> { seen.add(m); seenAt.add(System.nanoTime()); });
+        long cutAt;
+        try (TcpProxy proxy = new TcpProxy(server.port())) {
+            AblyRealtime ghost = client(proxy.port(), binary, "ghost");
+            Completion enter = new Completion();
+            attached(ghost, name).presence.enter("boo", enter);
+            enter.ok();
+            Await.until(() -> seen.size() == 1, "enter seen");
+            cutAt = System.nanoTime();
+            // Closing the proxy cuts the socket and refuses reconnects: the client vanishes without CLOSE.
+        }
+        Await.until(() -> seen.size() == 2, "synthesized leave");
+        long elapsedMs = (seenAt.get(1) - cutAt) / 1_000_000;
+        assertThat(seen.get(1).action).isEqualTo(PresenceMessage.Action.leave);
+        assertThat(seen.get(1).clientId).isEqualTo("ghost");
+        assertThat(seen.get(1).data).isEqualTo("boo");
+        assertThat(elapsedMs).as("leave only after the grace period").isGreaterThanOrEqualTo(grace);
+        assertThat(members(watch)).isEmpty();
+    }
+
+    @ParameterizedTest(name = "binary={0}")
+    @ValueSource(booleans = {false, true})
+    void detachLeavesAtOnce(boolean binary) throws Exception {
+        String name = "presence-detach-" + binary;
+        AblyRealtime watcher = client(server.port(), binary, "watcher");
+        Channel watch = attached(watcher, name);
+        List<PresenceMessage> seen = new CopyOnWriteArrayList<>();
+        watch.presence.subscribe(seen::add);
+        AblyRealtime leaver = client(server.port(), binary, "leaver");
+        Channel ch = attached(leaver, name);
+        Completion enter = new Completion();
+        ch.presence.enter(null, enter);
+        enter.ok();
+        Completion detach = new Completion();
+        ch.detach(detach);
+        detach.ok();
+        Await.until(() -> seen.size() == 2, "leave after detach");
+        assertThat(seen.get(1).action).isEqualTo(PresenceMessage.Action.leave);
+    }
+
+    /** The mechanism at scale: 2,000 members through a wildcard connection, synced in pages to a late joiner. */
+    @Test
+    void twoThousandMembersSyncToALateJoinerInPages() throws Exception {
+        String name = "presence-2000";
+        AblyRealtime bulk = AblyJava.connected(AblyJava.realtime(server.port(), TestServer.KEY, true, o -> { }));
+        clients.add(bulk);
+        Channel ch = attached(bulk, name);
+        List<Completion> entered = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            Completion c = new Completion();
+            ch.presence.enterClient("user-" + i, "d" + i, c);
+            entered.add(c);
+        }
+        entered.forEach(Completion::ok);
+        for (boolean binary : new boolean[] {false, true}) {
+            AblyRealtime late = client(server.port(), binary, "late-" + binary);
+            PresenceMessage[] all = members(attached(late, name));
+            assertThat(all).hasSize(2000);
+            assertThat(Arrays.stream(all).map(m -> m.clientId).distinct().count()).isEqualTo(2000);
+        }
+    }
+}

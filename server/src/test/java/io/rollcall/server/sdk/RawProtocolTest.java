@@ -1,0 +1,204 @@
+package io.rollcall.server.sdk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.rollcall.server.testing.Await;
+import io.rollcall.server.testing.RawSocket;
+import io.rollcall.server.testing.TestServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Wire-level behaviour that SDKs rely on but never provoke themselves: edge cases and bad input. */
+class RawProtocolTest {
+    static TestServer server;
+    static final String KEY = "key=" + TestServer.KEY;
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.start(l -> l.maxFrameSize(200_000).maxMessageSize(65_536));
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    static RawSocket connected(String query, boolean msgpack) {
+        RawSocket s = RawSocket.open(server.port(), query, msgpack);
+        JsonNode connected = s.next(4);
+        assertThat(connected.path("connectionId").asText()).isNotBlank();
+        assertThat(connected.path("connectionDetails").path("connectionKey").asText()).isNotBlank();
+        return s;
+    }
+
+    @ParameterizedTest(name = "msgpack={0}")
+    @ValueSource(booleans = {false, true})
+    void connectedCarriesCompleteConnectionDetails(boolean msgpack) {
+        try (RawSocket s = RawSocket.open(server.port(), KEY + "&clientId=zed&v=6", msgpack)) {
+            JsonNode d = s.next(4).path("connectionDetails");
+            assertThat(d.path("clientId").asText()).isEqualTo("zed");
+            assertThat(d.path("maxMessageSize").asLong()).isEqualTo(65_536);
+            assertThat(d.path("maxFrameSize").asLong()).isEqualTo(200_000);
+            assertThat(d.path("maxInboundRate").asLong()).isPositive();
+            assertThat(d.path("connectionStateTtl").asLong()).isEqualTo(120_000);
+            assertThat(d.path("maxIdleInterval").asLong()).isEqualTo(5_000);
+            assertThat(d.path("serverId").asText()).isNotBlank();
+        }
+    }
+
+    @ParameterizedTest(name = "msgpack={0}")
+    @ValueSource(booleans = {false, true})
+    void heartbeatEchoesItsId(boolean msgpack) {
+        try (RawSocket s = connected(KEY, msgpack)) {
+            s.send("{\"action\":0,\"id\":\"ping-7\"}");
+            assertThat(s.next(0).path("id").asText()).isEqualTo("ping-7");
+        }
+    }
+
+    @ParameterizedTest(name = "msgpack={0}")
+    @ValueSource(booleans = {false, true})
+    void presenceWithoutClientIdIs91000(boolean msgpack) {
+        try (RawSocket s = connected(KEY, msgpack)) {
+            s.send("{\"action\":10,\"channel\":\"anon\"}");
+            s.next(11);
+            s.send("{\"action\":14,\"channel\":\"anon\",\"msgSerial\":0,\"presence\":[{\"action\":2,\"data\":\"x\"}]}");
+            JsonNode nack = s.next(2);
+            assertThat(nack.path("msgSerial").asLong()).isZero();
+            assertThat(nack.path("count").asInt()).isEqualTo(1);
+            assertThat(nack.path("error").path("code").asInt()).isEqualTo(91000);
+        }
+    }
+
+    @ParameterizedTest(name = "msgpack={0}")
+    @ValueSource(booleans = {false, true})
+    void retransmittedSerialIsAckedAgainButNotRepublished(boolean msgpack) {
+        try (RawSocket sub = connected(KEY, msgpack); RawSocket pub = connected(KEY, msgpack)) {
+            sub.send("{\"action\":10,\"channel\":\"dedupe\"}");
+            sub.next(11);
+            String msg = "{\"action\":15,\"channel\":\"dedupe\",\"msgSerial\":0,\"messages\":[{\"name\":\"n\",\"data\":\"once\"}]}";
+            pub.send(msg);
+            assertThat(pub.next(1).path("msgSerial").asLong()).isZero();
+            pub.send(msg);
+            assertThat(pub.next(1).path("msgSerial").asLong()).isZero();
+            pub.send("{\"action\":15,\"channel\":\"dedupe\",\"msgSerial\":1,\"messages\":[{\"name\":\"n\",\"data\":\"twice\"}]}");
+            assertThat(pub.next(1).path("msgSerial").asLong()).isEqualTo(1);
+            assertThat(sub.next(15).path("messages").get(0).path("data").asText()).isEqualTo("once");
+            assertThat(sub.next(15).path("messages").get(0).path("data").asText()).isEqualTo("twice");
+        }
+    }
+
+    @ParameterizedTest(name = "msgpack={0}")
+    @ValueSource(booleans = {false, true})
+    void malformedFrameIsFatalForThatConnectionOnly(boolean msgpack) {
+        try (RawSocket bystander = connected(KEY, msgpack); RawSocket bad = connected(KEY, msgpack)) {
+            if (msgpack) {
+                bad.sendRaw(new byte[] {(byte) 0xc1, 0x00, 0x13}); // 0xc1 is never valid msgpack
+            } else {
+                bad.sendRawText("{\"action\":15,\"channel\":");
+            }
+            JsonNode err = bad.next(9);
+            assertThat(err.path("error").path("code").asInt()).isEqualTo(40000);
+            assertThat(err.has("channel")).isFalse();
+            assertThat(Await.get(bad.closeCode)).isEqualTo(1000);
+            bystander.send("{\"action\":0,\"id\":\"still-here\"}");
+            assertThat(bystander.next(0).path("id").asText()).isEqualTo("still-here");
+        }
+    }
+
+    @ParameterizedTest(name = "msgpack={0}")
+    @ValueSource(booleans = {false, true})
+    void unknownActionIsAProtocolError(boolean msgpack) {
+        try (RawSocket s = connected(KEY, msgpack)) {
+            s.send("{\"action\":42}");
+            assertThat(s.next(9).path("error").path("code").asInt()).isEqualTo(80013);
+            assertThat(Await.get(s.closeCode)).isEqualTo(1000);
+        }
+    }
+
+    @ParameterizedTest(name = "msgpack={0}")
+    @ValueSource(booleans = {false, true})
+    void invalidChannelNameFailsTheChannelWith40010(boolean msgpack) {
+        try (RawSocket s = connected(KEY, msgpack)) {
+            s.send("{\"action\":10,\"channel\":\":bad\"}");
+            JsonNode err = s.next(9);
+            assertThat(err.path("channel").asText()).isEqualTo(":bad");
+            assertThat(err.path("error").path("code").asInt()).isEqualTo(40010);
+            s.send("{\"action\":10,\"channel\":\"room1::$chat\"}");
+            assertThat(s.next(11).path("channel").asText()).isEqualTo("room1::$chat");
+        }
+    }
+
+    @ParameterizedTest(name = "msgpack={0}")
+    @ValueSource(booleans = {false, true})
+    void oversizedMessageIsNacked40009(boolean msgpack) {
+        try (RawSocket s = connected(KEY, msgpack)) {
+            String big = "x".repeat(70_000);
+            s.send("{\"action\":15,\"channel\":\"big\",\"msgSerial\":0,\"messages\":[{\"data\":\"" + big + "\"}]}");
+            assertThat(s.next(2).path("error").path("code").asInt()).isEqualTo(40009);
+            s.send("{\"action\":0,\"id\":\"alive\"}");
+            assertThat(s.next(0).path("id").asText()).isEqualTo("alive");
+        }
+    }
+
+    @ParameterizedTest(name = "msgpack={0}")
+    @ValueSource(booleans = {false, true})
+    void frameOverMaxFrameSizeClosesWith40009(boolean msgpack) {
+        try (RawSocket s = connected(KEY, msgpack)) {
+            s.sendRawText("{\"action\":0,\"id\":\"" + "y".repeat(250_000) + "\"}");
+            assertThat(s.next(9).path("error").path("code").asInt()).isEqualTo(40009);
+            assertThat(Await.get(s.closeCode)).isEqualTo(1000);
+        }
+    }
+
+    @ParameterizedTest(name = "msgpack={0}")
+    @ValueSource(booleans = {false, true})
+    void resumeWithUnknownKeyGivesANewConnectionAnd80008(boolean msgpack) {
+        try (RawSocket s = RawSocket.open(server.port(), KEY + "&resume=nope!nothing", msgpack)) {
+            JsonNode connected = s.next(4);
+            assertThat(connected.path("connectionId").asText()).isNotBlank();
+            assertThat(connected.path("error").path("code").asInt()).isEqualTo(80008);
+        }
+    }
+
+    @ParameterizedTest(name = "msgpack={0}")
+    @ValueSource(booleans = {false, true})
+    void wrongSecretIsAnErrorThenANormalClose(boolean msgpack) {
+        try (RawSocket s = RawSocket.open(server.port(), "key=" + TestServer.APP + ".all:wrong", msgpack)) {
+            JsonNode err = s.next(9);
+            assertThat(err.path("error").path("code").asInt()).isEqualTo(40101);
+            assertThat(err.path("error").path("statusCode").asInt()).isEqualTo(401);
+            assertThat(Await.get(s.closeCode)).isEqualTo(1000);
+        }
+    }
+
+    @ParameterizedTest(name = "msgpack={0}")
+    @ValueSource(booleans = {false, true})
+    void floodPastTheInboundRateIsNacked42911(boolean msgpack) {
+        try (RawSocket s = connected(KEY, msgpack)) {
+            int n = 600;
+            for (int i = 0; i < n; i++) {
+                s.send("{\"action\":15,\"channel\":\"flood\",\"msgSerial\":" + i + ",\"messages\":[{\"data\":\"f\"}]}");
+            }
+            int acks = 0;
+            int nacks = 0;
+            while (acks + nacks < n) {
+                JsonNode f = s.poll(Await.TIMEOUT.toMillis());
+                assertThat(f).as("an ACK or NACK for every message").isNotNull();
+                int action = f.path("action").asInt();
+                if (action == 1) {
+                    acks++;
+                } else if (action == 2) {
+                    assertThat(f.path("error").path("code").asInt()).isEqualTo(42911);
+                    nacks++;
+                }
+            }
+            assertThat(nacks).isPositive();
+            assertThat(acks).isPositive();
+            s.send("{\"action\":0,\"id\":\"alive\"}");
+            assertThat(s.next(0).path("id").asText()).isEqualTo("alive");
+        }
+    }
+}

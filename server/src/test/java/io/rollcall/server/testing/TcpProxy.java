@@ -1,0 +1,102 @@
+package io.rollcall.server.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A loopback TCP proxy between a client and the server, so tests can drop a transport the way a network
+ * does: {@link #cut()} resets every live connection on both sides at once.
+ */
+public final class TcpProxy implements AutoCloseable {
+    private final ServerSocket listener;
+    private final int targetPort;
+    private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    private volatile boolean closed;
+
+    public TcpProxy(int targetPort) throws IOException {
+        this.targetPort = targetPort;
+        this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        Thread t = new Thread(this::acceptLoop, "tcp-proxy-accept");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    public int port() {
+        return listener.getLocalPort();
+    }
+
+    private void acceptLoop() {
+        while (!closed) {
+            try {
+                Socket client = listener.accept();
+                Socket server = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+                sockets.add(client);
+                sockets.add(server);
+                pipe(client, server);
+                pipe(server, client);
+            } catch (IOException e) {
+                if (closed) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private void pipe(Socket from, Socket to) {
+        Thread t = new Thread(() -> {
+            byte[] buf = new byte[16384];
+            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+                int n;
+                while ((n = in.read(buf)) >= 0) {
+                    out.write(buf, 0, n);
+                    out.flush();
+                }
+            } catch (IOException ignored) {
+                // A cut or a close: the other direction ends too.
+            } finally {
+                quietlyClose(from);
+                quietlyClose(to);
+            }
+        }, "tcp-proxy-pipe");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** Drops every live connection abruptly (RST), with no WebSocket close on either side. */
+    public void cut() {
+        for (Socket s : sockets) {
+            try {
+                s.setSoLinger(true, 0);
+            } catch (IOException ignored) {
+                // already closed
+            }
+            quietlyClose(s);
+        }
+        sockets.clear();
+    }
+
+    private static void quietlyClose(Socket s) {
+        try {
+            s.close();
+        } catch (IOException ignored) {
+            // nothing to do
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        cut();
+        try {
+            listener.close();
+        } catch (IOException ignored) {
+            // nothing to do
+        }
+    }
+}

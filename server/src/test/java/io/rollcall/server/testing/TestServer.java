@@ -1,0 +1,60 @@
+package io.rollcall.server.testing;
+
+import io.rollcall.server.Rollcall;
+import io.rollcall.server.auth.ApiKey;
+import io.rollcall.server.config.Limits;
+import io.rollcall.server.config.ServerConfig;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+/** An in-process Rollcall on a free port, with test keys and delays short enough for tests. */
+public final class TestServer implements AutoCloseable {
+    public static final String APP = "testapp";
+    public static final String KEY = APP + ".all:secretsecret";
+    /** Subscribe-only on everything; publish only on "pub:*". */
+    public static final String LIMITED_KEY = APP + ".limited:limitedsecret";
+    public static final String LIMITED_CAPABILITY = "{\"*\":[\"subscribe\"],\"pub:*\":[\"publish\",\"subscribe\"]}";
+    public static final String OTHER_APP_KEY = "otherapp.k:othersecret";
+
+    private final Rollcall server;
+
+    private TestServer(Rollcall server) {
+        this.server = server;
+    }
+
+    public static TestServer start() {
+        return start(l -> l);
+    }
+
+    public static TestServer start(UnaryOperator<Limits.Builder> limits) {
+        List<ApiKey> keys = new ArrayList<>();
+        keys.add(ApiKey.parse(KEY));
+        keys.add(ApiKey.parse(LIMITED_KEY, LIMITED_CAPABILITY));
+        keys.add(ApiKey.parse(OTHER_APP_KEY));
+        Limits.Builder lb = Limits.builder()
+                .presenceGrace(Duration.ofSeconds(2))
+                .occupancyInterval(Duration.ofMillis(200))
+                .maxIdleInterval(Duration.ofSeconds(5));
+        try {
+            return new TestServer(Rollcall.start(ServerConfig.builder().port(0).keys(keys).limits(limits.apply(lb).build()).build()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public Rollcall rollcall() {
+        return server;
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
