@@ -78,6 +78,7 @@ public final class Channel {
         if (syncFollows) {
             sendSync(conn);
         }
+        conn.releaseHeld(name);
         occupancyEvents.addSubscriber(a);
         touch();
         occupancyEvents.changed();
@@ -117,6 +118,7 @@ public final class Channel {
             return false;
         }
         conn.attachments.remove(name, a);
+        conn.dropHeld(name);
         occupancy.addAttachment(a.modes, -1);
         occupancyEvents.removeSubscriber(a);
         leaveMembersOf(conn.id());

@@ -4,7 +4,10 @@ import io.rollcall.server.auth.AuthContext;
 import io.rollcall.server.protocol.EncodedMessage;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ScheduledFuture;
@@ -25,6 +28,8 @@ public final class Connection {
     private final long presenceGraceMs;
     private volatile AuthContext auth;
     private volatile Transport transport;
+    /** True while some channel traffic must be held (between sockets, or awaiting re-attach). */
+    private volatile boolean holding;
     final ConcurrentMap<String, Attachment> attachments = new ConcurrentHashMap<>();
     final InboundRate inboundRate;
     /** The next msgSerial we expect; lower ones are retransmits after a resume and are re-acked, not re-run. */
@@ -33,6 +38,7 @@ public final class Connection {
     // Guarded by this.
     private State state = State.ACTIVE;
     private final ArrayDeque<EncodedMessage> resumeBuffer = new ArrayDeque<>();
+    private final Set<String> awaitingReattach = new HashSet<>();
     private boolean continuityLost;
     private ScheduledFuture<?> graceTimer;
     private ScheduledFuture<?> authTimer;
@@ -78,33 +84,68 @@ public final class Connection {
         return auth.clientId();
     }
 
-    /** Queues a message for the client; buffers it while the client is between sockets. */
+    /**
+     * Queues a message for the client. Channel traffic is held back while the client is between sockets,
+     * and after a resume until the client has re-attached that channel: the SDKs drop channel messages that
+     * arrive before ATTACHED (RTL17), so they are released right after it.
+     */
     public void deliver(EncodedMessage message) {
         Transport t = transport;
-        if (t != null) {
-            if (!t.send(message)) {
-                loseContinuity();
-            }
+        if (t != null && !holding) {
+            send(t, message);
             return;
         }
         synchronized (this) {
             t = transport;
-            if (t != null) {
-                if (!t.send(message)) {
-                    continuityLost = true;
+            boolean hold = isReplayable(message) && (t == null || awaitingReattach.contains(message.message().channel));
+            if (!hold) {
+                if (t != null) {
+                    send(t, message);
                 }
                 return;
             }
-            if (state != State.DISCONNECTED || continuityLost || !isReplayable(message)) {
+            if (state == State.CLOSED || continuityLost) {
                 return;
             }
             if (resumeBuffer.size() >= node.limits().resumeBufferMessages()) {
-                // Past the bound the client must learn of the gap: its resume will fail with 80008.
+                // Past the bound the client must learn of the gap: its resume will fail with 80007.
                 continuityLost = true;
                 resumeBuffer.clear();
                 return;
             }
             resumeBuffer.add(message);
+        }
+    }
+
+    private void send(Transport t, EncodedMessage message) {
+        if (!t.send(message)) {
+            loseContinuity();
+        }
+    }
+
+    /** After the re-ATTACHED of a channel: sends what was held for it, in order, and stops holding it. */
+    synchronized void releaseHeld(String channel) {
+        if (!awaitingReattach.remove(channel)) {
+            return;
+        }
+        Transport t = transport;
+        for (Iterator<EncodedMessage> it = resumeBuffer.iterator(); it.hasNext(); ) {
+            EncodedMessage m = it.next();
+            if (channel.equals(m.message().channel)) {
+                it.remove();
+                if (t != null) {
+                    send(t, m);
+                }
+            }
+        }
+        holding = transport == null || !awaitingReattach.isEmpty();
+    }
+
+    /** The client let go of the channel: nothing held for it will be wanted. */
+    synchronized void dropHeld(String channel) {
+        if (awaitingReattach.remove(channel)) {
+            resumeBuffer.removeIf(m -> channel.equals(m.message().channel));
+            holding = transport == null || !awaitingReattach.isEmpty();
         }
     }
 
@@ -127,16 +168,21 @@ public final class Connection {
             return;
         }
         transport = null;
+        holding = true;
+        awaitingReattach.addAll(attachments.keySet());
+        // What never reached the old socket goes first: it is older than anything buffered from now on.
+        List<EncodedMessage> older = new ArrayList<>();
         for (EncodedMessage m : unsent) {
-            if (!isReplayable(m)) {
-                continue;
+            if (isReplayable(m) && awaitingReattach.contains(m.message().channel)) {
+                older.add(m);
             }
-            if (resumeBuffer.size() >= node.limits().resumeBufferMessages()) {
-                continuityLost = true;
-                resumeBuffer.clear();
-                break;
-            }
-            resumeBuffer.add(m);
+        }
+        for (int i = older.size() - 1; i >= 0; i--) {
+            resumeBuffer.addFirst(older.get(i));
+        }
+        if (resumeBuffer.size() > node.limits().resumeBufferMessages()) {
+            continuityLost = true;
+            resumeBuffer.clear();
         }
         state = State.DISCONNECTED;
         graceTimer = node.scheduler().schedule(() -> node.expire(this), presenceGraceMs,
@@ -161,12 +207,10 @@ public final class Connection {
             graceTimer = null;
         }
         next.send(connected);
-        for (EncodedMessage m : resumeBuffer) {
-            next.send(m);
-        }
-        resumeBuffer.clear();
+        // Held channel traffic is released channel by channel as the client re-attaches.
         transport = next;
         state = State.ACTIVE;
+        holding = !awaitingReattach.isEmpty();
         return true;
     }
 

@@ -275,8 +275,13 @@ public final class InboundProtocol {
             }
             p.connectionId = c.id();
             p.timestamp = now;
-            p.id = out.id + ':' + i;
             PresenceMessage existing = ch.member(c.id(), p.clientId);
+            if (existing != null && p.action != PresenceMessage.LEAVE && isReentry(p, existing)) {
+                // The SDKs re-enter their own members after a re-attach (RTP17g), carrying the member's
+                // id. Nothing changed, so nothing is broadcast: a resumed member must not flap.
+                continue;
+            }
+            p.id = out.id + ':' + i;
             switch (p.action) {
                 case PresenceMessage.ENTER, PresenceMessage.UPDATE -> {
                     if (existing == null) {
@@ -311,6 +316,19 @@ public final class InboundProtocol {
         out.presence = events;
         node.telemetry().presenceIn(events.size());
         node.broker().publish(new ChannelKey(c.app().id(), name), Publication.presence(new EncodedMessage(out), events, c.id()));
+    }
+
+    private static boolean isReentry(PresenceMessage incoming, PresenceMessage existing) {
+        return incoming.id != null && incoming.id.equals(existing.id)
+                && java.util.Objects.equals(incoming.encoding, existing.encoding)
+                && dataEquals(incoming.data, existing.data);
+    }
+
+    private static boolean dataEquals(Object a, Object b) {
+        if (a instanceof byte[] x && b instanceof byte[] y) {
+            return java.util.Arrays.equals(x, y);
+        }
+        return java.util.Objects.equals(a, b);
     }
 
     // ---- auth

@@ -110,8 +110,8 @@ public final class Node implements Broker.Deliveries {
 
     /**
      * Opens a connection on the transport, or resumes the one named by {@code resumeKey}. Sends CONNECTED:
-     * with the same connectionId on a successful resume; with a new one and error 80008 when the old one is
-     * gone or cannot continue without a gap.
+     * with the same connectionId on a successful resume; with a new one and an error when the old one is gone
+     * (80008), belongs to other credentials (80011) or cannot continue without a gap (80007).
      */
     public Connection connect(ConnectRequest req, Transport transport) {
         if (req.resumeKey() != null) {
@@ -122,15 +122,15 @@ public final class Node implements Broker.Deliveries {
             } else if (!old.app().id().equals(req.auth().appId())) {
                 refusal = new ErrorInfo(80008, 400, "Unable to resume connection: it belongs to another app");
             } else if (!sameClient(old.clientId(), req.auth().clientId())) {
-                refusal = new ErrorInfo(80008, 400, "Unable to resume connection: clientId does not match");
+                refusal = new ErrorInfo(80011, 400, "Unable to resume connection: incompatible auth params (clientId differs)");
             } else {
                 old.auth(req.auth());
                 if (old.resumeOn(transport, connected(old, null))) {
                     inbound.armTokenExpiry(old);
                     return old;
                 }
-                refusal = new ErrorInfo(80008, 400,
-                        "Unable to resume connection: messages for it were lost (buffer bound or slow consumer)");
+                refusal = new ErrorInfo(80007, 400,
+                        "Unable to resume connection: messages for it exceeded the resume buffer or were lost (slow consumer)");
                 discard(old);
             }
             telemetry.error(refusal.code());

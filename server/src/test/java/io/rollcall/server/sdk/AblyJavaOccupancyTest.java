@@ -53,15 +53,14 @@ class AblyJavaOccupancyTest {
     }
 
     static Channel attach(AblyRealtime rt, String name, ChannelOptions opts) {
-        try {
-            Channel ch = rt.channels.get(name, opts);
-            Completion c = new Completion();
-            ch.attach(c);
-            c.ok();
-            return ch;
-        } catch (io.ably.lib.types.AblyException e) {
-            throw new AssertionError(e);
-        }
+        return attach(channel(rt, name, opts));
+    }
+
+    static Channel attach(Channel ch) {
+        Completion c = new Completion();
+        ch.attach(c);
+        c.ok();
+        return ch;
     }
 
     static ChannelOptions modes(ChannelMode... modes) {
@@ -89,7 +88,7 @@ class AblyJavaOccupancyTest {
         List<Message> events = new CopyOnWriteArrayList<>();
         Channel watch = channel(watcher, name, occupancy("metrics"));
         watch.subscribe("[meta]occupancy", events::add);
-        attach(watcher, name, occupancy("metrics"));
+        attach(watch);
         Await.until(() -> !events.isEmpty(), "first event after attach");
         JsonObject first = metricsOf(events.get(events.size() - 1));
         assertThat(first.get("connections").getAsInt()).isEqualTo(1);
@@ -124,7 +123,7 @@ class AblyJavaOccupancyTest {
         List<Message> events = new CopyOnWriteArrayList<>();
         Channel ch = channel(watcher, name, occupancy("metrics.connections"));
         ch.subscribe("[meta]occupancy", events::add);
-        attach(watcher, name, occupancy("metrics.connections"));
+        attach(ch);
         attach(client(binary, "other"), name, modes(ChannelMode.subscribe));
         JsonObject m = Await.value(() -> events.isEmpty() ? null : metricsOf(events.get(events.size() - 1)),
                 x -> x != null && x.get("connections").getAsInt() == 2, "two connections");

@@ -157,11 +157,18 @@ class AblyJavaPresenceTest {
             Await.until(() -> seen.size() == 1, "enter seen");
             String id = flaky.connection.id;
 
+            java.util.concurrent.atomic.AtomicBoolean dropped = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.concurrent.atomic.AtomicBoolean reconnected = new java.util.concurrent.atomic.AtomicBoolean();
+            flaky.connection.on(change -> {
+                if (change.current == io.ably.lib.realtime.ConnectionState.disconnected) {
+                    dropped.set(true);
+                } else if (change.current == io.ably.lib.realtime.ConnectionState.connected && dropped.get()) {
+                    reconnected.set(true);
+                }
+            });
             proxy.cut();
-            Await.until(() -> flaky.connection.state == io.ably.lib.realtime.ConnectionState.disconnected
-                    || flaky.connection.state == io.ably.lib.realtime.ConnectionState.connecting, "client noticed the drop");
-            Await.until(() -> flaky.connection.state == io.ably.lib.realtime.ConnectionState.connected
-                    && ch.state == io.ably.lib.realtime.ChannelState.attached, "resumed and re-attached");
+            Await.until(() -> reconnected.get() && ch.state == io.ably.lib.realtime.ChannelState.attached,
+                    "dropped, resumed and re-attached");
             assertThat(flaky.connection.id).isEqualTo(id);
             // A marker event after the resume: everything before it has been delivered to the watcher.
             Completion update = new Completion();
