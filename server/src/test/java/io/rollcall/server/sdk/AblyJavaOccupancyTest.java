@@ -52,11 +52,11 @@ class AblyJavaOccupancyTest {
         return rt;
     }
 
-    static Channel attach(AblyRealtime rt, String name, ChannelOptions opts) {
+    static Channel attach(AblyRealtime rt, String name, ChannelOptions opts) throws Exception {
         return attach(channel(rt, name, opts));
     }
 
-    static Channel attach(Channel ch) {
+    static Channel attach(Channel ch) throws Exception {
         Completion c = new Completion();
         ch.attach(c);
         c.ok();
