@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import {
   FORMATS, KEY, LIMITED_KEY, OTHER_APP_KEY, connected, rest, unique, until, rejection, tcpProxy,
-} from './helpers.mjs';
+} from '../lib/helpers.mjs';
 
 function jwt(claims, keyName, secret) {
   const b64 = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');

@@ -72,7 +72,8 @@ public final class Channel {
         boolean syncFollows = a.has(Flags.PRESENCE_SUBSCRIBE) && presence.size() > 0;
         ProtocolMessage attached = ProtocolMessage.of(Action.ATTACHED, name);
         attached.flags = a.modes | (syncFollows ? Flags.HAS_PRESENCE : 0) | (resumed ? Flags.RESUMED : 0);
-        attached.channelSerial = serial == 0 ? null : Long.toString(serial, 36);
+        // Always present: chat-js messages need an attach serial even on a channel with no traffic yet.
+        attached.channelSerial = Long.toString(serial, 36);
         attached.params = req.params().isEmpty() ? null : req.params();
         conn.deliver(new EncodedMessage(attached));
         if (syncFollows) {

@@ -125,3 +125,28 @@ export async function tcpProxy() {
     },
   };
 }
+
+/**
+ * A bare WebSocket speaking the protocol by hand (JSON), for what the SDKs will not send: extras on presence,
+ * malformed frames, forged credentials.
+ */
+export async function rawSocket(query) {
+  const { default: WebSocket } = await import('ws');
+  const ws = new WebSocket(`ws://localhost:${PORT}/?format=json&v=6&${query}`);
+  const frames = [];
+  let closeCode = null;
+  ws.on('message', (data) => frames.push(JSON.parse(data.toString())));
+  ws.on('close', (code) => { closeCode = code; });
+  ws.on('error', () => {});
+  await new Promise((resolve, reject) => { ws.once('open', resolve); ws.once('error', reject); });
+  open.add({ close: () => ws.terminate() });
+  return {
+    ws,
+    frames,
+    send(obj) { ws.send(typeof obj === 'string' ? obj : JSON.stringify(obj)); },
+    async next(action, from = 0) {
+      return until(() => frames.slice(from).find((f) => f.action === action), `frame with action ${action}`);
+    },
+    closed() { return until(() => closeCode !== null && { code: closeCode }, 'socket close'); },
+  };
+}
