@@ -41,44 +41,19 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Map<String, String> env = System.getenv();
-        ServerConfig.Builder b = ServerConfig.builder();
-        Path file = config != null ? config : (env.get("ROLLCALL_CONFIG") != null ? Path.of(env.get("ROLLCALL_CONFIG")) : null);
-        Limits limits = Limits.defaults();
-        List<ApiKey> apiKeys = new ArrayList<>();
-        if (file != null) {
-            ConfigFile.read(file, b);
-            ServerConfig fromFile = tryBuild(b);
-            if (fromFile != null) {
-                apiKeys.addAll(fromFile.keys());
-                limits = fromFile.limits();
+        ServerConfig cfg;
+        boolean generated;
+        try {
+            ServerConfig.Builder b = settings(System.getenv());
+            generated = b.keys().isEmpty();
+            if (generated) {
+                b.keys(List.of(ApiKey.parse(generateKey())));
             }
+            cfg = b.build();
+        } catch (IllegalArgumentException | io.rollcall.server.protocol.AblyException | java.io.IOException e) {
+            System.err.println("rollcall: invalid configuration: " + e.getMessage());
+            return 2;
         }
-        if (env.get("ROLLCALL_HOST") != null) b.host(env.get("ROLLCALL_HOST"));
-        if (env.get("ROLLCALL_PORT") != null) b.port(Integer.parseInt(env.get("ROLLCALL_PORT")));
-        if (env.get("ROLLCALL_KEYS") != null && keys.isEmpty()) {
-            for (String k : env.get("ROLLCALL_KEYS").trim().split("\\s+")) {
-                if (!k.isEmpty()) keys.add(k);
-            }
-        }
-        if (host != null) b.host(host);
-        if (port != null) b.port(port);
-        if (!keys.isEmpty()) {
-            apiKeys.clear();
-            for (String k : keys) {
-                apiKeys.add(parseKey(k));
-            }
-        }
-        boolean generated = false;
-        if (apiKeys.isEmpty()) {
-            apiKeys.add(ApiKey.parse(generateKey()));
-            generated = true;
-        }
-        Limits.Builder lb = limits.toBuilder();
-        for (Map.Entry<String, String> e : limitOverrides.entrySet()) {
-            LimitSetting.apply(lb, e.getKey(), e.getValue(), "--limit");
-        }
-        ServerConfig cfg = b.keys(apiKeys).limits(lb.build()).build();
         Rollcall server = Rollcall.start(cfg);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -88,19 +63,43 @@ public final class ServeCommand implements Callable<Integer> {
         }, "rollcall-shutdown"));
         System.out.println("rollcall: listening on " + cfg.host() + ":" + server.port());
         if (generated) {
-            ApiKey k = apiKeys.get(0);
+            ApiKey k = cfg.keys().get(0);
             System.out.println("rollcall: no key given; generated API key " + k.keyName() + ":" + k.secret());
         }
+        System.out.flush();
         stopped.await();
         return 0;
     }
 
-    private static ServerConfig tryBuild(ServerConfig.Builder b) {
-        try {
-            return b.build();
-        } catch (IllegalArgumentException e) {
-            return null;
+    /** Defaults, then the config file, then environment variables, then flags. */
+    ServerConfig.Builder settings(Map<String, String> env) throws java.io.IOException {
+        ServerConfig.Builder b = ServerConfig.builder();
+        Path file = config != null ? config : (env.get("ROLLCALL_CONFIG") != null ? Path.of(env.get("ROLLCALL_CONFIG")) : null);
+        if (file != null) {
+            ConfigFile.read(file, b);
         }
+        if (env.get("ROLLCALL_HOST") != null) b.host(env.get("ROLLCALL_HOST"));
+        if (env.get("ROLLCALL_PORT") != null) b.port(Integer.parseInt(env.get("ROLLCALL_PORT")));
+        List<String> keySpecs = new ArrayList<>(keys);
+        if (keySpecs.isEmpty() && env.get("ROLLCALL_KEYS") != null) {
+            for (String k : env.get("ROLLCALL_KEYS").trim().split("\\s+")) {
+                if (!k.isEmpty()) keySpecs.add(k);
+            }
+        }
+        if (!keySpecs.isEmpty()) {
+            List<ApiKey> apiKeys = new ArrayList<>();
+            for (String k : keySpecs) {
+                apiKeys.add(parseKey(k));
+            }
+            b.keys(apiKeys);
+        }
+        if (host != null) b.host(host);
+        if (port != null) b.port(port);
+        Limits.Builder lb = b.limits().toBuilder();
+        for (Map.Entry<String, String> e : limitOverrides.entrySet()) {
+            LimitSetting.apply(lb, e.getKey(), e.getValue(), "--limit");
+        }
+        return b.limits(lb.build());
     }
 
     /** {@code appId.keyId:secret} or {@code appId.keyId:secret={"channel":["op"]}}. */

@@ -34,6 +34,14 @@ public record ServerConfig(String host, int port, List<ApiKey> keys, Limits limi
         public Builder limits(Limits v) { limits = v; return this; }
         public Builder eventLoops(int v) { eventLoops = v; return this; }
 
+        public List<ApiKey> keys() {
+            return keys;
+        }
+
+        public Limits limits() {
+            return limits;
+        }
+
         public ServerConfig build() {
             return new ServerConfig(host, port, keys, limits, eventLoops);
         }
