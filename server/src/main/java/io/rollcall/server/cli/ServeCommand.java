@@ -58,6 +58,7 @@ public final class ServeCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("rollcall: shutting down; clients are told to reconnect");
+            System.out.flush();
             server.close();
             stopped.countDown();
         }, "rollcall-shutdown"));
