@@ -36,6 +36,7 @@ final class OccupancyEvents {
         subscribers++;
         // The first event goes to the new subscriber right after its ATTACHED.
         OccupancyMetrics.Snapshot now = channel.occupancyLocked();
+        a.lastOccupancy = now;
         a.connection.deliver(event(now, a.occupancyCategory));
     }
 
@@ -86,21 +87,27 @@ final class OccupancyEvents {
             scheduled.cancel(false);
             scheduled = null;
         }
-        OccupancyMetrics.Snapshot before = lastSent;
         lastSent = now;
         lastEmitAt = node.clock().millis();
         // One encoding per requested category, shared by all its subscribers.
         Map<String, EncodedMessage> byCategory = new HashMap<>();
         for (Attachment a : channel.attachmentsLocked()) {
             String cat = a.occupancyCategory;
-            if (cat == null) {
+            if (cat == null || unchangedFor(a, now)) {
                 continue;
             }
-            if (!"metrics".equals(cat) && now.get(cat) == before.get(cat)) {
-                continue;
-            }
+            a.lastOccupancy = now;
             a.connection.deliver(byCategory.computeIfAbsent(cat, c -> event(now, c)));
         }
+    }
+
+    /** True when what this attachment asked for has not moved since it was last told. */
+    private static boolean unchangedFor(Attachment a, OccupancyMetrics.Snapshot now) {
+        OccupancyMetrics.Snapshot last = a.lastOccupancy;
+        if (last == null) {
+            return false;
+        }
+        return "metrics".equals(a.occupancyCategory) ? last.equals(now) : last.get(a.occupancyCategory) == now.get(a.occupancyCategory);
     }
 
     private EncodedMessage event(OccupancyMetrics.Snapshot snapshot, String category) {

@@ -224,7 +224,8 @@ final class RestApi {
             throw new AblyException(40160, 401, "Channel enumeration needs the channel-metadata capability on '*'");
         }
         String prefix = req.param("prefix");
-        String by = req.param("by") == null ? "id" : req.param("by");
+        // Ably's default: names from API version 3 on, ChannelDetails for older clients.
+        String by = req.param("by") != null ? req.param("by") : (apiVersion(req) >= 3 ? "id" : "value");
         if (!by.equals("id") && !by.equals("value")) {
             throw new AblyException(40003, 400, "Invalid value for 'by': expected 'id' or 'value'");
         }
@@ -265,6 +266,15 @@ final class RestApi {
     private static void require(AuthContext auth, String channel, Operation op) {
         if (!auth.capability().permits(channel, op)) {
             throw new AblyException(40160, 401, "Action not permitted by capability: " + op + " on channel " + channel);
+        }
+    }
+
+    private static int apiVersion(RestRequest req) {
+        String v = req.header("X-Ably-Version");
+        try {
+            return v == null ? Integer.MAX_VALUE : (int) Double.parseDouble(v.trim());
+        } catch (NumberFormatException e) {
+            return Integer.MAX_VALUE;
         }
     }
 
