@@ -209,6 +209,55 @@ class AblyJavaPresenceTest {
         assertThat(members(watch)).isEmpty();
     }
 
+    /**
+     * A client away longer than the grace period: its member leaves, its resume fails, and on its new
+     * connection the SDK re-enters by itself; the same user's member on another connection is never touched.
+     */
+    @ParameterizedTest(name = "binary={0}")
+    @ValueSource(booleans = {false, true})
+    void aNewConnectionReentersWithoutReplacingOtherConnectionsMembers(boolean binary) throws Exception {
+        String name = "presence-reenter-" + binary;
+        AblyRealtime watcher = client(server.port(), binary, "watcher");
+        Channel watch = attached(watcher, name);
+        List<PresenceMessage> seen = new CopyOnWriteArrayList<>();
+        watch.presence.subscribe(seen::add);
+        AblyRealtime steady = client(server.port(), binary, "dora");
+        Completion e1 = new Completion();
+        attached(steady, name).presence.enter("steady", e1);
+        e1.ok();
+        try (TcpProxy proxy = new TcpProxy(server.port())) {
+            AblyRealtime roaming = AblyJava.connected(AblyJava.realtime(proxy.port(), TestServer.KEY, binary, o -> {
+                o.clientId = "dora";
+                o.disconnectedRetryTimeout = 100;
+            }));
+            clients.add(roaming);
+            Channel ch = attached(roaming, name);
+            Completion e2 = new Completion();
+            ch.presence.enter("roaming", e2);
+            e2.ok();
+            String oldId = roaming.connection.id;
+            Await.until(() -> seen.size() == 2, "two enters");
+
+            proxy.refuse(true);
+            proxy.cut();
+            Await.until(() -> seen.size() == 3, "the roaming member left after the grace period");
+            assertThat(seen.get(2).action).isEqualTo(PresenceMessage.Action.leave);
+            assertThat(seen.get(2).connectionId).isEqualTo(oldId);
+            proxy.refuse(false);
+
+            Await.until(() -> roaming.connection.state == io.ably.lib.realtime.ConnectionState.connected
+                    && !oldId.equals(roaming.connection.id), "reconnected as a new connection");
+            Await.until(() -> seen.size() == 4, "automatic re-enter");
+            assertThat(seen.get(3).action).isEqualTo(PresenceMessage.Action.enter);
+            assertThat(seen.get(3).connectionId).isEqualTo(roaming.connection.id);
+            assertThat(seen.get(3).data).isEqualTo("roaming");
+            PresenceMessage[] now = members(watch);
+            assertThat(now).extracting(m -> m.connectionId + "/" + m.data).containsExactlyInAnyOrder(
+                    steady.connection.id + "/steady", roaming.connection.id + "/roaming");
+            assertThat(seen).noneMatch(m -> m.connectionId.equals(steady.connection.id) && m.action == PresenceMessage.Action.leave);
+        }
+    }
+
     @ParameterizedTest(name = "binary={0}")
     @ValueSource(booleans = {false, true})
     void detachLeavesAtOnce(boolean binary) throws Exception {

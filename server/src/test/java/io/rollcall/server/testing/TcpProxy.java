@@ -18,6 +18,7 @@ public final class TcpProxy implements AutoCloseable {
     private final int targetPort;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
+    private volatile boolean refusing;
 
     public TcpProxy(int targetPort) throws IOException {
         this.targetPort = targetPort;
@@ -35,6 +36,11 @@ public final class TcpProxy implements AutoCloseable {
         while (!closed) {
             try {
                 Socket client = listener.accept();
+                if (refusing) {
+                    client.setSoLinger(true, 0);
+                    client.close();
+                    continue;
+                }
                 Socket server = new Socket(InetAddress.getLoopbackAddress(), targetPort);
                 sockets.add(client);
                 sockets.add(server);
@@ -66,6 +72,11 @@ public final class TcpProxy implements AutoCloseable {
         }, "tcp-proxy-pipe");
         t.setDaemon(true);
         t.start();
+    }
+
+    /** While refusing, new connections are reset at once: the server is unreachable for the client. */
+    public void refuse(boolean refuse) {
+        this.refusing = refuse;
     }
 
     /** Drops every live connection abruptly (RST), with no WebSocket close on either side. */
