@@ -59,6 +59,43 @@ for (const format of FORMATS) {
   });
 
   describe(`ably-js occupancy (${format.name})`, () => {
+    it('enumeration pages stay correct while channels come and go between pages', async () => {
+      const prefix = unique('churn');
+      const keep = [];
+      const extra = [];
+      for (let i = 0; i < 6; i += 1) {
+        const rt = await connected(format);
+        await rt.channels.get(`${prefix}:${i * 2}`).attach();
+        keep.push(rt);
+      }
+      const client = rest(format);
+      let page = await client.request('GET', '/channels', 3, { prefix, limit: '2' });
+      const names = [...page.items];
+      let round = 0;
+      while (page.hasNext()) {
+        // Between pages: a new channel appears before the cursor and one after it; one earlier channel goes.
+        round += 1;
+        const rt = await connected(format);
+        await rt.channels.get(`${prefix}:${round * 2 - 1}`).attach();
+        extra.push(rt);
+        page = await page.next();
+        names.push(...page.items);
+      }
+      const stable = [0, 2, 4, 6, 8, 10].map((i) => `${prefix}:${i}`);
+      for (const n of stable) assert.equal(names.filter((x) => x === n).length, 1, `${n} listed exactly once`);
+      assert.equal(new Set(names).size, names.length, 'no duplicates');
+      [...keep, ...extra].forEach((c) => c.close());
+    });
+
+    it('the Chat occupancy endpoint also answers with ?v=4, as ably-chat-kotlin asks', async () => {
+      const room = unique('v4');
+      const rt = await connected(format, { clientId: 'k' });
+      await rt.channels.get(`${room}::$chat`).attach();
+      const res = await rest(format).request('GET', `/chat/v4/rooms/${encodeURIComponent(room)}/occupancy`, 4, { v: '4' });
+      assert.equal(res.statusCode, 200);
+      assert.deepEqual(res.items[0], { connections: 1, presenceMembers: 0 });
+    });
+
     it('[meta]occupancy events carry all metrics, or just one category', async () => {
       const name = unique('meta');
       const rt = await connected(format, { clientId: 'm' });
