@@ -1,0 +1,142 @@
+package io.rollcall.chat;
+
+import io.ably.lib.realtime.Channel;
+import io.ably.lib.types.AsyncHttpPaginatedResponse;
+import io.ably.lib.types.Message;
+import io.ably.lib.types.Param;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
+
+/**
+ * How many connections and presence members a room has.
+ *
+ * <pre>{@code
+ * Room room = chat.rooms().get("my-room", RoomOptions.builder().occupancyEvents(true).build()).join();
+ * room.attach().join();
+ * Subscription s = room.occupancy().subscribe(event ->
+ *     System.out.println("Room has " + event.occupancy().connections() + " connections and "
+ *         + event.occupancy().presenceMembers() + " presence members"));
+ * OccupancyData now = room.occupancy().get().join();      // works even without occupancy events
+ * room.occupancy().current().ifPresent(c -> System.out.println("Cached: " + c.connections()));
+ * s.unsubscribe();
+ * }</pre>
+ */
+public final class Occupancy {
+    private final ChatContext ctx;
+    private final Room room;
+    private final Channel channel;
+    private final Listeners<OccupancyListener> listeners;
+    private final io.ably.lib.realtime.Channel.MessageListener bridge;
+    private volatile OccupancyData current;
+
+    Occupancy(ChatContext ctx, Room room, Channel channel) {
+        this.ctx = ctx;
+        this.room = room;
+        this.channel = channel;
+        this.listeners = new Listeners<>(ctx.listenerExecutor());
+        if (room.options().occupancyEvents()) {
+            this.bridge = this::onMessage;
+            try {
+                channel.subscribe("[meta]occupancy", bridge);
+            } catch (io.ably.lib.types.AblyException e) {
+                throw new ChatException(AblyCalls.convert(e.errorInfo));
+            }
+        } else {
+            this.bridge = null;
+        }
+    }
+
+    /** Asks the server for the room's occupancy now (REST); the room need not be attached. */
+    public CompletableFuture<OccupancyData> get() {
+        CompletableFuture<OccupancyData> f = new CompletableFuture<>();
+        String path = "/chat/v4/rooms/" + URLEncoder.encode(room.name(), StandardCharsets.UTF_8).replace("+", "%20") + "/occupancy";
+        ctx.realtime().requestAsync("GET", path, new Param[] {new Param("v", "4")}, null, null,
+                new AsyncHttpPaginatedResponse.Callback() {
+                    @Override
+                    public void onResponse(AsyncHttpPaginatedResponse response) {
+                        if (!response.success) {
+                            f.completeExceptionally(new ChatException(response.errorCode, response.statusCode, response.errorMessage));
+                            return;
+                        }
+                        var items = response.items();
+                        if (items == null || items.length == 0) {
+                            f.complete(new OccupancyData(0, 0));
+                            return;
+                        }
+                        Map<String, Object> body = JsonData.toMap(items[0]);
+                        f.complete(new OccupancyData(count(body, "connections"), count(body, "presenceMembers")));
+                    }
+
+                    @Override
+                    public void onError(io.ably.lib.types.ErrorInfo reason) {
+                        f.completeExceptionally(new ChatException(AblyCalls.convert(reason)));
+                    }
+                });
+        return f;
+    }
+
+    /**
+     * Listens to occupancy events. Needs occupancy events enabled in the room's options, else throws
+     * {@link ChatException} 102108. The room must be attached to receive them.
+     */
+    public Subscription subscribe(OccupancyListener listener) {
+        requireEvents();
+        return listeners.add(listener);
+    }
+
+    /** The occupancy of the latest event, empty until the first arrives. Needs occupancy events (102108). */
+    public Optional<OccupancyData> current() {
+        requireEvents();
+        return Optional.ofNullable(current);
+    }
+
+    /**
+     * Occupancy events as a {@link Flow.Publisher}, the Java counterpart of Kotlin's {@code asFlow()}. Each
+     * subscriber gets events as it requests them; occupancy is a state, so while a subscriber has no
+     * outstanding demand only the latest event is kept for it. Cancelling unsubscribes.
+     */
+    public Flow.Publisher<OccupancyEvent> asPublisher() {
+        requireEvents();
+        return new OccupancyPublisher(this);
+    }
+
+    private void requireEvents() {
+        if (!room.options().occupancyEvents()) {
+            throw new ChatException(ChatException.FEATURE_NOT_ENABLED_IN_ROOM, 400,
+                    "occupancy events are not enabled for room '" + room.name() + "'");
+        }
+    }
+
+    private void onMessage(Message m) {
+        Map<String, Object> data = JsonData.toMap(m.data);
+        if (data == null || !(data.get("metrics") instanceof Map<?, ?> metrics) || !metrics.containsKey("connections")) {
+            return;
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> mm = (Map<String, Object>) metrics;
+        OccupancyData occupancy = new OccupancyData(count(mm, "connections"), count(mm, "presenceMembers"));
+        current = occupancy;
+        OccupancyEvent event = new OccupancyEvent(OccupancyEventType.UPDATED, occupancy);
+        listeners.dispatch(l -> l.onEvent(event));
+    }
+
+    private static int count(Map<String, Object> m, String key) {
+        return m != null && m.get(key) instanceof Number n ? n.intValue() : 0;
+    }
+
+    /** For {@link OccupancyPublisher}: a listener outside the user's, same ordering guarantees. */
+    Subscription listen(OccupancyListener listener) {
+        return listeners.add(listener);
+    }
+
+    void close() {
+        if (bridge != null) {
+            channel.unsubscribe("[meta]occupancy", bridge);
+        }
+        listeners.clear();
+    }
+}

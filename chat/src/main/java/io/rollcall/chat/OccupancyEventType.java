@@ -1,0 +1,16 @@
+package io.rollcall.chat;
+
+/** The kind of occupancy event; {@link #wireValue()} is {@code occupancy.updated}. */
+public enum OccupancyEventType {
+    UPDATED("occupancy.updated");
+
+    private final String wireValue;
+
+    OccupancyEventType(String wireValue) {
+        this.wireValue = wireValue;
+    }
+
+    public String wireValue() {
+        return wireValue;
+    }
+}

@@ -1,0 +1,80 @@
+package io.rollcall.chat;
+
+/**
+ * How a room is set up: whether presence events are delivered (default true) and whether occupancy events
+ * are (default false). Immutable; build with {@link #builder()}. Two rooms of one name must share options.
+ *
+ * <pre>{@code
+ * RoomOptions opts = RoomOptions.builder().occupancyEvents(true).build();
+ * }</pre>
+ */
+public final class RoomOptions {
+    private static final RoomOptions DEFAULTS = builder().build();
+
+    private final boolean presenceEvents;
+    private final boolean occupancyEvents;
+
+    private RoomOptions(Builder b) {
+        this.presenceEvents = b.presenceEvents;
+        this.occupancyEvents = b.occupancyEvents;
+    }
+
+    public static RoomOptions defaults() {
+        return DEFAULTS;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        return new Builder().presenceEvents(presenceEvents).occupancyEvents(occupancyEvents);
+    }
+
+    /** Presence {@code enableEvents}: subscribe to enter, leave, update and present events. */
+    public boolean presenceEvents() {
+        return presenceEvents;
+    }
+
+    /** Occupancy {@code enableEvents}: receive live occupancy and keep {@link Occupancy#current()}. */
+    public boolean occupancyEvents() {
+        return occupancyEvents;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof RoomOptions r && r.presenceEvents == presenceEvents && r.occupancyEvents == occupancyEvents;
+    }
+
+    @Override
+    public int hashCode() {
+        return (presenceEvents ? 1 : 0) + (occupancyEvents ? 2 : 0);
+    }
+
+    @Override
+    public String toString() {
+        return "RoomOptions{presenceEvents=" + presenceEvents + ", occupancyEvents=" + occupancyEvents + "}";
+    }
+
+    /** Builds {@link RoomOptions}. */
+    public static final class Builder {
+        private boolean presenceEvents = true;
+        private boolean occupancyEvents = false;
+
+        private Builder() {}
+
+        public Builder presenceEvents(boolean enable) {
+            this.presenceEvents = enable;
+            return this;
+        }
+
+        public Builder occupancyEvents(boolean enable) {
+            this.occupancyEvents = enable;
+            return this;
+        }
+
+        public RoomOptions build() {
+            return new RoomOptions(this);
+        }
+    }
+}
