@@ -1,0 +1,103 @@
+package io.rollcall.examples;
+
+import io.ably.lib.realtime.AblyRealtime;
+import io.ably.lib.types.ClientOptions;
+import io.rollcall.chat.ChatClient;
+import io.rollcall.chat.OccupancyData;
+import io.rollcall.chat.PresenceMember;
+import io.rollcall.chat.Room;
+import io.rollcall.chat.RoomOptions;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Collectors;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Joins a room, enters presence, and prints who is here and the room's occupancy whenever either changes.
+ * Run a second one with another {@code --client} to watch them see each other; Ctrl-C leaves.
+ */
+@Command(name = "who-is-here", mixinStandardHelpOptions = true,
+        description = "Join a Rollcall room and watch who is here, live.")
+public final class WhoIsHere implements Callable<Integer> {
+    @Option(names = "--room", defaultValue = "lobby", description = "Room to join (default: ${DEFAULT-VALUE}).")
+    String room;
+
+    @Option(names = "--client", defaultValue = "${sys:user.name}", description = "Your clientId (default: your user name).")
+    String clientId;
+
+    @Option(names = "--key", required = true, defaultValue = "${env:ROLLCALL_KEY}",
+            description = "API key appId.keyId:secret (env ROLLCALL_KEY), as `rollcall serve` prints it.")
+    String key;
+
+    @Option(names = "--host", defaultValue = "localhost")
+    String host;
+
+    @Option(names = "--port", defaultValue = "8080")
+    int port;
+
+    private final CountDownLatch stop = new CountDownLatch(1);
+    private PrintStream out = System.out;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new WhoIsHere()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+        return run();
+    }
+
+    /** Runs until {@link #stop()}; separated from {@link #call()} so tests can drive it. */
+    int run() throws Exception {
+        ClientOptions o = new ClientOptions(key);
+        o.realtimeHost = host;
+        o.restHost = host;
+        o.port = port;
+        o.tls = false;
+        o.clientId = clientId;
+        o.logLevel = io.ably.lib.util.Log.NONE;
+        AblyRealtime realtime = new AblyRealtime(o);
+        try (ChatClient chat = new ChatClient(realtime)) {
+            Room r = chat.rooms().get(room, RoomOptions.builder().occupancyEvents(true).build()).join();
+            r.presence().subscribe(event -> {
+                out.println("* " + event.member().clientId() + " " + event.type().wireValue());
+                printWhoIsHere(r);
+            });
+            r.occupancy().subscribe(event -> printOccupancy(event.occupancy()));
+            r.attach().join();
+            r.presence().enter(Map.of("status", "online")).join();
+            out.println("Joined room '" + room + "' as " + clientId + ". Ctrl-C to leave.");
+            stop.await();
+            r.presence().leave().join();
+        } finally {
+            realtime.close();
+        }
+        return 0;
+    }
+
+    void stop() {
+        stop.countDown();
+    }
+
+    WhoIsHere output(PrintStream printStream) {
+        this.out = printStream;
+        return this;
+    }
+
+    private void printWhoIsHere(Room r) {
+        r.presence().get().thenAccept(members -> {
+            List<String> names = members.stream().map(PresenceMember::clientId).sorted().collect(Collectors.toList());
+            out.println("here now: " + String.join(", ", names));
+        });
+    }
+
+    private void printOccupancy(OccupancyData o) {
+        out.println("occupancy: " + o.connections() + " connections, " + o.presenceMembers() + " present");
+    }
+}
