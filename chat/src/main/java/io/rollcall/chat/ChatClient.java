@@ -31,10 +31,12 @@ public final class ChatClient implements AutoCloseable {
     private final Rooms rooms;
     private final Connection connection;
 
+    /** Creates a client on a realtime client, with default options. */
     public ChatClient(AblyRealtime realtime) {
         this(realtime, ChatClientOptions.defaults());
     }
 
+    /** Creates a client on a realtime client, with options. */
     public ChatClient(AblyRealtime realtime, ChatClientOptions options) {
         if (realtime == null) {
             throw new NullPointerException("realtime");

@@ -18,10 +18,12 @@ public final class ChatClientOptions {
         this.listenerExecutor = b.listenerExecutor;
     }
 
+    /** Default options: listeners on the client's own thread. */
     public static ChatClientOptions defaults() {
         return DEFAULTS;
     }
 
+    /** A builder starting from the defaults. */
     public static Builder builder() {
         return new Builder();
     }

@@ -8,15 +8,18 @@ package io.rollcall.chat;
 public final class ChatException extends RuntimeException {
     private final ErrorInfo errorInfo;
 
+    /** A failure with this error. */
     public ChatException(ErrorInfo errorInfo) {
         super(errorInfo.toString());
         this.errorInfo = errorInfo;
     }
 
+    /** A failure with this code, HTTP status and message. */
     public ChatException(int code, int statusCode, String message) {
         this(new ErrorInfo(code, statusCode, message));
     }
 
+    /** The Ably error behind the failure. */
     public ErrorInfo errorInfo() {
         return errorInfo;
     }

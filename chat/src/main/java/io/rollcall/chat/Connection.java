@@ -20,6 +20,7 @@ public final class Connection {
         ctx.realtime().connection.on(bridge);
     }
 
+    /** The current status. */
     public ConnectionStatus status() {
         return map(ctx.realtime().connection.state);
     }
@@ -29,6 +30,7 @@ public final class Connection {
         return AblyCalls.convert(ctx.realtime().connection.reason);
     }
 
+    /** Listens to status changes until unsubscribed. */
     public Subscription onStatusChange(ConnectionStatusListener listener) {
         return listeners.add(listener);
     }

@@ -10,6 +10,7 @@ public enum OccupancyEventType {
         this.wireValue = wireValue;
     }
 
+    /** The name the Chat SDKs use on the wire and in events. */
     public String wireValue() {
         return wireValue;
     }

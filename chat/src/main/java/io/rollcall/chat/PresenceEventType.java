@@ -17,6 +17,7 @@ public enum PresenceEventType {
         this.wireValue = wireValue;
     }
 
+    /** The name the Chat SDKs use on the wire and in events. */
     public String wireValue() {
         return wireValue;
     }

@@ -22,18 +22,22 @@ public final class PresenceParams {
         return ALL;
     }
 
+    /** A builder with no filters, waiting for sync. */
     public static Builder builder() {
         return new Builder();
     }
 
+    /** Only members with this clientId, or null for any. */
     public String clientId() {
         return clientId;
     }
 
+    /** Only members on this connection, or null for any. */
     public String connectionId() {
         return connectionId;
     }
 
+    /** Whether to wait until the presence set is in sync. */
     public boolean waitForSync() {
         return waitForSync;
     }

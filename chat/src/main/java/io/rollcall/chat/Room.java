@@ -70,14 +70,17 @@ public final class Room {
         return o;
     }
 
+    /** The room's name (its channel is {@code <name>::$chat}). */
     public String name() {
         return name;
     }
 
+    /** The options the room was created with. */
     public RoomOptions options() {
         return options;
     }
 
+    /** The room's current status. */
     public RoomStatus status() {
         return status;
     }
@@ -87,18 +90,22 @@ public final class Room {
         return error;
     }
 
+    /** Who is in the room. */
     public Presence presence() {
         return presence;
     }
 
+    /** How many connections and members the room has. */
     public Occupancy occupancy() {
         return occupancy;
     }
 
+    /** Listens to status changes until unsubscribed. */
     public Subscription onStatusChange(RoomStatusListener listener) {
         return statusListeners.add(listener);
     }
 
+    /** Listens for lost continuity (events may have been missed) until unsubscribed. */
     public Subscription onDiscontinuity(DiscontinuityListener listener) {
         return discontinuityListeners.add(listener);
     }

@@ -19,14 +19,17 @@ public final class RoomOptions {
         this.occupancyEvents = b.occupancyEvents;
     }
 
+    /** Presence events on, occupancy events off. */
     public static RoomOptions defaults() {
         return DEFAULTS;
     }
 
+    /** A builder starting from the defaults. */
     public static Builder builder() {
         return new Builder();
     }
 
+    /** A builder starting from these options. */
     public Builder toBuilder() {
         return new Builder().presenceEvents(presenceEvents).occupancyEvents(occupancyEvents);
     }

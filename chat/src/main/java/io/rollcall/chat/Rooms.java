@@ -25,6 +25,7 @@ public final class Rooms {
         return get(name, RoomOptions.defaults());
     }
 
+    /** The room of that name with these options: the existing one if the options match, else 102107. */
     public CompletableFuture<Room> get(String name, RoomOptions options) {
         if (name == null || name.isEmpty()) {
             return CompletableFuture.failedFuture(new ChatException(40000, 400, "room name must not be empty"));
