@@ -176,7 +176,9 @@ public final class Channel {
         for (PresenceMessage m : gone) {
             PresenceMessage leave = m.withAction(PresenceMessage.LEAVE);
             leave.id = "synthesized:" + connectionId + ':' + now;
-            leave.timestamp = now;
+            // SDKs order synthesized events by timestamp (RTP2b), and ably-java drops one that is not strictly
+            // newer: a leave in the same millisecond as the enter would be lost.
+            leave.timestamp = Math.max(now, m.timestamp + 1);
             leaves.add(leave);
         }
         ProtocolMessage pm = ProtocolMessage.of(Action.PRESENCE, name);

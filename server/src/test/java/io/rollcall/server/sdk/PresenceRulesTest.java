@@ -108,6 +108,28 @@ class PresenceRulesTest {
         }
     }
 
+    /** SDKs order synthesized events by timestamp alone (RTP2b): the LEAVE must be strictly newer. */
+    @ParameterizedTest(name = "msgpack={0}")
+    @ValueSource(booleans = {false, true})
+    void aSynthesizedLeaveIsStrictlyNewerThanTheMemberItRemoves(boolean msgpack) {
+        String ch = "synth-" + msgpack;
+        try (RawSocket watcher = attached("&clientId=watcher", ch, msgpack)) {
+            for (int round = 0; round < 20; round++) {
+                try (RawSocket leaver = attached("&clientId=leaver", ch, msgpack)) {
+                    leaver.send(enter(0, null, "d").replace("%CH%", ch));
+                    leaver.send("{\"action\":12,\"channel\":\"" + ch + "\"}");
+                    JsonNode enter = watcher.next(14).path("presence").get(0);
+                    JsonNode leave = watcher.next(14).path("presence").get(0);
+                    assertThat(enter.path("action").asInt()).isEqualTo(2);
+                    assertThat(leave.path("action").asInt()).isEqualTo(3);
+                    assertThat(leave.path("timestamp").asLong()).isGreaterThan(enter.path("timestamp").asLong());
+                    assertThat(leave.path("id").asText()).doesNotStartWith(enter.path("connectionId").asText());
+                    assertThat(leave.path("data").asText()).isEqualTo("d");
+                }
+            }
+        }
+    }
+
     @ParameterizedTest(name = "msgpack={0}")
     @ValueSource(booleans = {false, true})
     void leaveWhenNotPresentIsAckedWithNoEvent(boolean msgpack) {
