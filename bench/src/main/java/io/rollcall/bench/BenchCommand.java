@@ -1,0 +1,84 @@
+package io.rollcall.bench;
+
+import io.rollcall.server.protocol.WireFormat;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code rollcall bench <scenario>}: runs a load scenario against Rollcall and against the bare Netty reference
+ * on this machine, prints a table (each figure beside the reference, with the ratio) and writes JSON.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Measure Rollcall beside a bare broadcast reference. Scenarios: fanout, connections, sync, storm, occupancy, all.")
+public final class BenchCommand implements Callable<Integer> {
+    @Parameters(index = "0", description = "fanout | connections | sync | storm | occupancy | all")
+    String scenario;
+
+    @Option(names = "--subscribers", description = "Fan-out subscribers (default 1000,10000 for 'all').")
+    List<Integer> subscribers;
+
+    @Option(names = "--seconds", defaultValue = "5", description = "Measurement time per phase (default ${DEFAULT-VALUE}).")
+    double seconds;
+
+    @Option(names = "--window", defaultValue = "50", description = "Fan-out in-flight window, in messages (default ${DEFAULT-VALUE}).")
+    int window;
+
+    @Option(names = "--latency-rate", defaultValue = "50000", description = "Deliveries per second for the latency phase (default ${DEFAULT-VALUE}).")
+    int latencyRate;
+
+    @Option(names = "--format", defaultValue = "msgpack", description = "json or msgpack (default ${DEFAULT-VALUE}).")
+    String format;
+
+    @Option(names = "--connections", description = "Idle connection counts to measure (default 1000,5000,10000,15000).")
+    List<Integer> connections;
+
+    @Option(names = "--members", defaultValue = "10000", description = "Presence members for sync (default ${DEFAULT-VALUE}).")
+    int members;
+
+    @Option(names = "--clients", defaultValue = "1000", description = "Clients in the presence storm (default ${DEFAULT-VALUE}).")
+    int clients;
+
+    @Option(names = "--viewers", defaultValue = "10000", description = "Attaches in the occupancy burst (default ${DEFAULT-VALUE}).")
+    int viewers;
+
+    @Option(names = "--out", defaultValue = "bench/results", description = "Directory for the JSON results (default ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--server-jar", defaultValue = "${sys:rollcall.server.jar:-server/target/rollcall-server.jar}",
+            description = "The Rollcall server jar to measure.")
+    String serverJar;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new BenchCommand()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        WireFormat f = WireFormat.fromQuery(format);
+        List<Result> results = new ArrayList<>();
+        boolean all = scenario.equals("all");
+        if (all || scenario.equals("fanout")) {
+            for (int n : subscribers != null ? subscribers : List.of(1000, 10000)) {
+                results.add(show(new FanoutScenario(new FanoutScenario.Options(n, seconds, window, latencyRate, f)).run(serverJar)));
+            }
+        }
+        if (results.isEmpty()) {
+            System.err.println("unknown scenario '" + scenario + "'");
+            return 2;
+        }
+        Report.writeJson(results, out.resolve(scenario + ".json"));
+        System.out.println("\nwrote " + out.resolve(scenario + ".json"));
+        return 0;
+    }
+
+    private static Result show(Result r) {
+        Report.print(r, System.out);
+        return r;
+    }
+}

@@ -1,0 +1,34 @@
+package io.rollcall.bench;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** One scenario's figures for Rollcall and for the reference, in the order they were measured. */
+public final class Result {
+    public final String scenario;
+    public final Map<String, Object> parameters = new LinkedHashMap<>();
+    public final Map<String, Double> rollcall = new LinkedHashMap<>();
+    public final Map<String, Double> reference = new LinkedHashMap<>();
+    public final Map<String, String> units = new LinkedHashMap<>();
+
+    public Result(String scenario) {
+        this.scenario = scenario;
+    }
+
+    public Result param(String name, Object value) {
+        parameters.put(name, value);
+        return this;
+    }
+
+    public void put(Target.Kind kind, String metric, double value, String unit) {
+        (kind == Target.Kind.ROLLCALL ? rollcall : reference).put(metric, value);
+        units.put(metric, unit);
+    }
+
+    /** Rollcall / reference, or NaN when the reference has no such figure. */
+    public double ratio(String metric) {
+        Double r = rollcall.get(metric);
+        Double ref = reference.get(metric);
+        return r == null || ref == null || ref == 0 ? Double.NaN : r / ref;
+    }
+}

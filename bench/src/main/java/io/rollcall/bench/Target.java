@@ -1,0 +1,138 @@
+package io.rollcall.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A server under test in its own process (so its memory is its own, and it keeps its own file limit): Rollcall
+ * from its packaged jar, or the {@link ReferenceServer}. Both print {@code listening on 127.0.0.1:PORT}.
+ */
+public final class Target implements AutoCloseable {
+    public static final String KEY = "bench.key:benchsecret";
+    private static final Pattern LISTENING = Pattern.compile("listening on [^:]+:(\\d+)");
+    private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
+
+    public enum Kind { ROLLCALL, REFERENCE }
+
+    private final Kind kind;
+    private final Process process;
+    private final int port;
+
+    private Target(Kind kind, Process process, int port) {
+        this.kind = kind;
+        this.process = process;
+        this.port = port;
+    }
+
+    /** Starts Rollcall with limits opened up for load (rates, queues, member caps) and the given overrides. */
+    public static Target rollcall(String serverJar, List<String> limitOverrides) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx4g", "-jar", serverJar, "serve", "--port", "0", "--key", KEY,
+                "--limit", "maxInboundRate=1000000", "--limit", "outboundQueueMessages=200000",
+                "--limit", "maxPresenceMembers=100000", "--limit", "maxChannelsPerConnection=100000"));
+        for (String o : limitOverrides) {
+            cmd.add("--limit");
+            cmd.add(o);
+        }
+        return start(Kind.ROLLCALL, cmd);
+    }
+
+    public static Target reference() throws IOException {
+        return start(Kind.REFERENCE, List.of(java(), "-Xmx4g", "-cp", System.getProperty("java.class.path"),
+                ReferenceServer.class.getName(), "0"));
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static Target start(Kind kind, List<String> cmd) throws IOException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        CompletableFuture<Integer> port = new CompletableFuture<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                    Matcher m = LISTENING.matcher(line);
+                    if (m.find()) {
+                        port.complete(Integer.parseInt(m.group(1)));
+                    }
+                }
+            } catch (IOException ignored) {
+                // process ended
+            }
+            port.completeExceptionally(new IllegalStateException(kind + " exited before listening"));
+        }, "target-output");
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            return new Target(kind, p, port.get(60, TimeUnit.SECONDS));
+        } catch (Exception e) {
+            p.destroyForcibly();
+            throw new IOException("could not start " + kind + ": " + e.getMessage(), e);
+        }
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** Resident set size of the target process, in bytes (Linux /proc). */
+    public long rssBytes() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    /** Heap in use after a full GC, in bytes, read with jcmd; -1 if jcmd is unavailable. */
+    public long heapAfterGcBytes() {
+        try {
+            String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+            run(jcmd, Long.toString(process.pid()), "GC.run");
+            String info = run(jcmd, Long.toString(process.pid()), "GC.heap_info");
+            Matcher m = HEAP_USED.matcher(info);
+            return m.find() ? Long.parseLong(m.group(1)) * 1024 : -1;
+        } catch (IOException | InterruptedException e) {
+            return -1;
+        }
+    }
+
+    private static String run(String... cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor(60, TimeUnit.SECONDS);
+        return out;
+    }
+
+    @Override
+    public void close() {
+        process.toHandle().destroy();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+}
