@@ -20,7 +20,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Parameters(index = "0", description = "fanout | connections | sync | storm | occupancy | all")
     String scenario;
 
-    @Option(names = "--subscribers", description = "Fan-out subscribers (default 1000,10000 for 'all').")
+    @Option(names = "--subscribers", split = ",", description = "Fan-out subscribers (default 1000,10000 for 'all').")
     List<Integer> subscribers;
 
     @Option(names = "--seconds", defaultValue = "5", description = "Measurement time per phase (default ${DEFAULT-VALUE}).")
@@ -35,7 +35,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "msgpack", description = "json or msgpack (default ${DEFAULT-VALUE}).")
     String format;
 
-    @Option(names = "--connections", description = "Idle connection counts to measure (default 1000,5000,10000,15000).")
+    @Option(names = "--connections", split = ",", description = "Idle connection counts to measure (default 1000,5000,10000,15000).")
     List<Integer> connections;
 
     @Option(names = "--members", defaultValue = "10000", description = "Presence members for sync (default ${DEFAULT-VALUE}).")
@@ -67,6 +67,18 @@ public final class BenchCommand implements Callable<Integer> {
             for (int n : subscribers != null ? subscribers : List.of(1000, 10000)) {
                 results.add(show(new FanoutScenario(new FanoutScenario.Options(n, seconds, window, latencyRate, f)).run(serverJar)));
             }
+        }
+        if (all || scenario.equals("connections")) {
+            results.add(show(new ConnectionsScenario(connections != null ? connections : List.of(1000, 5000, 10000, 15000), f).run(serverJar)));
+        }
+        if (all || scenario.equals("sync")) {
+            results.add(show(new SyncScenario(members).run(serverJar)));
+        }
+        if (all || scenario.equals("storm")) {
+            results.add(show(new StormScenario(clients, f).run(serverJar)));
+        }
+        if (all || scenario.equals("occupancy")) {
+            results.add(show(new OccupancyScenario(viewers, f).run(serverJar)));
         }
         if (results.isEmpty()) {
             System.err.println("unknown scenario '" + scenario + "'");
