@@ -15,9 +15,9 @@ import picocli.CommandLine.Parameters;
  * on this machine, prints a table (each figure beside the reference, with the ratio) and writes JSON.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Measure Rollcall beside a bare broadcast reference. Scenarios: fanout, connections, sync, storm, occupancy, all.")
+        description = "Measure Rollcall beside a bare broadcast reference. Scenarios: fanout, connections, sync, storm, occupancy, all; jmh for micro-benchmarks.")
 public final class BenchCommand implements Callable<Integer> {
-    @Parameters(index = "0", description = "fanout | connections | sync | storm | occupancy | all")
+    @Parameters(index = "0", description = "fanout | connections | sync | storm | occupancy | all | jmh")
     String scenario;
 
     @Option(names = "--subscribers", split = ",", description = "Fan-out subscribers (default 1000,10000 for 'all').")
@@ -79,6 +79,11 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (all || scenario.equals("occupancy")) {
             results.add(show(new OccupancyScenario(viewers, f).run(serverJar)));
+        }
+        if (scenario.equals("jmh")) {
+            // JMH micro-benchmarks of the codec and capability matching, in a forked JVM.
+            org.openjdk.jmh.Main.main(new String[] {"io.rollcall.bench.jmh"});
+            return 0;
         }
         if (results.isEmpty()) {
             System.err.println("unknown scenario '" + scenario + "'");

@@ -1,0 +1,64 @@
+package io.rollcall.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.rollcall.server.protocol.WireFormat;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every scenario at a tiny size, against real server processes, so the benchmark keeps working. Timings are
+ * printed, never asserted; correctness figures (loss, member counts, completion) are.
+ */
+class ScenarioSmokeTest {
+    static final String SERVER_JAR = System.getProperty("rollcall.server.jar");
+
+    @Test
+    void fanout() throws Exception {
+        Result r = new FanoutScenario(new FanoutScenario.Options(20, 0.5, 10, 2000, WireFormat.JSON)).run(SERVER_JAR);
+        Report.print(r, System.out);
+        assertThat(r.rollcall.get("lost_or_duplicated")).isZero();
+        assertThat(r.reference.get("lost_or_duplicated")).isZero();
+        assertThat(r.rollcall.get("latency_lost")).isZero();
+        assertThat(r.rollcall.get("deliveries_per_second")).isPositive();
+    }
+
+    @Test
+    void connections() throws Exception {
+        Result r = new ConnectionsScenario(List.of(20, 40), WireFormat.MSGPACK).run(SERVER_JAR);
+        Report.print(r, System.out);
+        assertThat(r.rollcall).containsKeys("heap_per_connection@40", "rss_per_connection@40");
+    }
+
+    @Test
+    void sync() throws Exception {
+        // The scenario itself fails unless every member arrives in the SYNC.
+        Result r = new SyncScenario(250).run(SERVER_JAR);
+        Report.print(r, System.out);
+        assertThat(r.rollcall).containsKeys("sync_ms_json", "sync_ms_msgpack");
+    }
+
+    @Test
+    void storm() throws Exception {
+        Result r = new StormScenario(20, WireFormat.MSGPACK).run(SERVER_JAR);
+        Report.print(r, System.out);
+        assertThat(r.rollcall.get("storm_ms")).isPositive();
+    }
+
+    @Test
+    void occupancy() throws Exception {
+        Result r = new OccupancyScenario(50, WireFormat.MSGPACK).run(SERVER_JAR);
+        Report.print(r, System.out);
+        assertThat(r.rollcall.get("events_per_viewer_max")).isBetween(1.0, 10.0);
+        assertThat(r.rollcall.get("rest_errors")).isZero();
+    }
+
+    @Test
+    void reportWritesJson(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        Result r = new Result("x").param("n", 1);
+        r.put(Target.Kind.ROLLCALL, "m", 2, "u");
+        r.put(Target.Kind.REFERENCE, "m", 4, "u");
+        Report.writeJson(List.of(r), dir.resolve("x.json"));
+        assertThat(java.nio.file.Files.readString(dir.resolve("x.json"))).contains("\"ratio\"", "0.5");
+    }
+}
