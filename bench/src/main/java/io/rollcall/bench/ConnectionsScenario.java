@@ -2,6 +2,7 @@ package io.rollcall.bench;
 
 import io.rollcall.bench.LoadClient.WireConnection;
 import io.rollcall.server.protocol.Action;
+import io.rollcall.server.protocol.Flags;
 import io.rollcall.server.protocol.PresenceMessage;
 import io.rollcall.server.protocol.ProtocolMessage;
 import io.rollcall.server.protocol.WireFormat;
@@ -41,7 +42,8 @@ final class ConnectionsScenario {
                         }
                     });
                     for (WireConnection c : more) {
-                        c.send(Swarm.attach("idle", 0, null));
+                        // Idle members: they enter presence but do not subscribe to it (no presence fan-out).
+                        c.send(Swarm.attach("idle", Flags.PRESENCE | Flags.SUBSCRIBE, null));
                         ProtocolMessage enter = ProtocolMessage.of(Action.PRESENCE, "idle");
                         PresenceMessage p = new PresenceMessage();
                         p.action = PresenceMessage.ENTER;

@@ -51,6 +51,8 @@ public final class ReferenceServer implements AutoCloseable {
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final Map<String, List<Channel>> channels = new ConcurrentHashMap<>();
+    /** Attachments holding PRESENCE_SUBSCRIBE: presence frames go only to them, as in Rollcall. */
+    private final Map<String, List<Channel>> presenceSubscribers = new ConcurrentHashMap<>();
     private final Map<String, List<PresenceMessage>> presence = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
     private Channel server;
@@ -110,7 +112,7 @@ public final class ReferenceServer implements AutoCloseable {
                     if (pm.action == Action.PRESENCE) {
                         presence.computeIfAbsent(pm.channel, c -> new CopyOnWriteArrayList<>()).addAll(pm.presence);
                     }
-                    broadcast(pm.channel, bytes, f);
+                    broadcast(pm.action == Action.PRESENCE ? presenceSubscribers : channels, pm.channel, bytes, f);
                 }
                 case Action.CLOSE -> {
                     send(ctx.channel(), new ProtocolMessage(Action.CLOSED));
@@ -125,14 +127,21 @@ public final class ReferenceServer implements AutoCloseable {
             for (List<Channel> members : channels.values()) {
                 members.remove(ctx.channel());
             }
+            for (List<Channel> members : presenceSubscribers.values()) {
+                members.remove(ctx.channel());
+            }
         }
     }
 
     private void attach(Channel ch, ProtocolMessage pm) {
         channels.computeIfAbsent(pm.channel, c -> new CopyOnWriteArrayList<>()).add(ch);
-        List<PresenceMessage> members = presence.getOrDefault(pm.channel, List.of());
+        int modes = (pm.flags & Flags.MODE_ALL) == 0 ? Flags.MODE_DEFAULT : pm.flags & Flags.MODE_ALL;
+        if (Flags.has(modes, Flags.PRESENCE_SUBSCRIBE)) {
+            presenceSubscribers.computeIfAbsent(pm.channel, c -> new CopyOnWriteArrayList<>()).add(ch);
+        }
+        List<PresenceMessage> members = Flags.has(modes, Flags.PRESENCE_SUBSCRIBE) ? presence.getOrDefault(pm.channel, List.of()) : List.of();
         ProtocolMessage attached = ProtocolMessage.of(Action.ATTACHED, pm.channel);
-        attached.flags = (pm.flags & Flags.MODE_ALL) == 0 ? Flags.MODE_DEFAULT : pm.flags & Flags.MODE_ALL;
+        attached.flags = modes;
         attached.flags |= members.isEmpty() ? 0 : Flags.HAS_PRESENCE;
         attached.channelSerial = "0";
         send(ch, attached);
@@ -149,8 +158,8 @@ public final class ReferenceServer implements AutoCloseable {
     }
 
     /** The received bytes, once, shared by every recipient of the same format. */
-    private void broadcast(String channel, byte[] bytes, WireFormat format) {
-        List<Channel> members = channels.get(channel);
+    private void broadcast(Map<String, List<Channel>> audience, String channel, byte[] bytes, WireFormat format) {
+        List<Channel> members = audience.get(channel);
         if (members == null) {
             return;
         }
