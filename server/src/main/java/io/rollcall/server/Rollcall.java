@@ -5,6 +5,7 @@ import io.rollcall.server.auth.Keyring;
 import io.rollcall.server.config.ServerConfig;
 import io.rollcall.server.core.Node;
 import io.rollcall.server.engine.memory.MemoryBroker;
+import io.rollcall.server.integrations.Webhooks;
 import io.rollcall.server.metrics.Telemetry;
 import io.rollcall.server.transport.HttpServer;
 import java.net.InetSocketAddress;
@@ -16,14 +17,25 @@ import java.util.UUID;
  * Embeddable (tests start it in-process); {@link #close()} shuts it down gracefully.
  */
 public final class Rollcall implements AutoCloseable {
+    private static final java.time.Duration WEBHOOK_RELOAD = java.time.Duration.ofSeconds(1);
     private final Node node;
     private final HttpServer http;
+    private final Webhooks webhooks;
     private final InetSocketAddress address;
 
     private Rollcall(ServerConfig config, Clock clock) throws InterruptedException {
-        Authenticator auth = new Authenticator(new Keyring(config.keys()), clock);
+        Keyring keyring = new Keyring(config.keys());
+        Authenticator auth = new Authenticator(keyring, clock);
         String nodeId = "node-" + UUID.randomUUID().toString().substring(0, 8);
-        this.node = new Node(config.limits(), clock, auth, new MemoryBroker(nodeId), Telemetry.prometheus());
+        Telemetry telemetry = Telemetry.prometheus();
+        this.node = new Node(config.limits(), clock, auth, new MemoryBroker(nodeId), telemetry);
+        // Integrations listen to core events; with a config file, its webhook rules are re-read when it changes.
+        if (!config.webhooks().isEmpty() || config.configFile() != null) {
+            this.webhooks = new Webhooks(config.webhooks(), keyring, clock, telemetry.registry(), config.configFile(), WEBHOOK_RELOAD);
+            node.observe(webhooks);
+        } else {
+            this.webhooks = null;
+        }
         this.http = new HttpServer(node, config.eventLoops());
         this.address = http.bind(config.host(), config.port());
     }
@@ -51,5 +63,8 @@ public final class Rollcall implements AutoCloseable {
     @Override
     public void close() {
         http.close();
+        if (webhooks != null) {
+            webhooks.close();
+        }
     }
 }

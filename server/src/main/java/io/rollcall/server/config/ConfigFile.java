@@ -21,6 +21,7 @@ public final class ConfigFile {
 
     public static ServerConfig.Builder read(Path file, ServerConfig.Builder into) throws IOException {
         JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
+        into.configFile(file);
         if (root == null || !root.isObject()) {
             throw new IllegalArgumentException(file + ": expected a mapping at the top level");
         }
@@ -33,8 +34,9 @@ public final class ConfigFile {
                 case "eventLoops" -> into.eventLoops(v.asInt());
                 case "keys" -> into.keys(keys(file, v));
                 case "limits" -> into.limits(limits(file, v));
+                case "webhooks" -> into.webhooks(v);
                 default -> throw new IllegalArgumentException(file + ": unknown setting '" + e.getKey()
-                        + "' (known: host, port, eventLoops, keys, limits)");
+                        + "' (known: host, port, eventLoops, keys, limits, webhooks)");
             }
         }
         return into;

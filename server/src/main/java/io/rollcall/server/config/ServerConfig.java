@@ -1,14 +1,24 @@
 package io.rollcall.server.config;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.rollcall.server.auth.ApiKey;
+import io.rollcall.server.auth.Keyring;
+import io.rollcall.server.integrations.WebhookRule;
+import io.rollcall.server.integrations.Webhooks;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 
-/** Everything a server needs to start. Immutable; build with {@link #builder()}. */
-public record ServerConfig(String host, int port, List<ApiKey> keys, Limits limits, int eventLoops) {
+/**
+ * Everything a server needs to start. Immutable; build with {@link #builder()}. {@code configFile} (nullable)
+ * is re-read for webhook rules while the server runs.
+ */
+public record ServerConfig(String host, int port, List<ApiKey> keys, Limits limits, int eventLoops,
+                           List<WebhookRule> webhooks, Path configFile) {
     public ServerConfig {
         Objects.requireNonNull(host, "host");
         keys = List.copyOf(keys);
+        webhooks = List.copyOf(webhooks);
         if (keys.isEmpty()) {
             throw new IllegalArgumentException("at least one API key is required");
         }
@@ -27,12 +37,17 @@ public record ServerConfig(String host, int port, List<ApiKey> keys, Limits limi
         private List<ApiKey> keys = List.of();
         private Limits limits = Limits.defaults();
         private int eventLoops = Runtime.getRuntime().availableProcessors();
+        private JsonNode webhooks;
+        private Path configFile;
 
         public Builder host(String v) { host = v; return this; }
         public Builder port(int v) { port = v; return this; }
         public Builder keys(List<ApiKey> v) { keys = v; return this; }
         public Builder limits(Limits v) { limits = v; return this; }
         public Builder eventLoops(int v) { eventLoops = v; return this; }
+        /** The {@code webhooks} section of a config file; checked against the keys at build(). */
+        public Builder webhooks(JsonNode section) { webhooks = section; return this; }
+        public Builder configFile(Path v) { configFile = v; return this; }
 
         public List<ApiKey> keys() {
             return keys;
@@ -43,7 +58,8 @@ public record ServerConfig(String host, int port, List<ApiKey> keys, Limits limi
         }
 
         public ServerConfig build() {
-            return new ServerConfig(host, port, keys, limits, eventLoops);
+            List<WebhookRule> rules = Webhooks.parse(webhooks, new Keyring(keys));
+            return new ServerConfig(host, port, keys, limits, eventLoops, rules, configFile);
         }
     }
 }

@@ -25,6 +25,8 @@ public final class Channel {
     private long serial;
     private long lastActive;
     private boolean closed;
+    private boolean active;
+    private OccupancyMetrics.Snapshot lastObserved = OccupancyMetrics.Snapshot.EMPTY;
 
     Channel(App app, String name) {
         this.app = app;
@@ -82,7 +84,7 @@ public final class Channel {
         conn.releaseHeld(name);
         occupancyEvents.addSubscriber(a);
         touch();
-        occupancyEvents.changed();
+        changed();
         return true;
     }
 
@@ -124,7 +126,7 @@ public final class Channel {
         occupancyEvents.removeSubscriber(a);
         leaveMembersOf(conn.id());
         touch();
-        occupancyEvents.changed();
+        changed();
         return true;
     }
 
@@ -156,13 +158,20 @@ public final class Channel {
             presence.apply(e);
         }
         occupancy.setPresenceMembers(presence.size());
+        List<ChannelObserver> observers = app.node().observers();
+        if (!observers.isEmpty()) {
+            ChannelKey key = new ChannelKey(app.id(), name);
+            for (ChannelObserver o : observers) {
+                o.presenceChanged(key, events);
+            }
+        }
         for (Attachment a : attachments.values()) {
             if (a.has(Flags.PRESENCE_SUBSCRIBE) || a.connection.id().equals(originConnectionId)) {
                 a.connection.deliver(message);
             }
         }
         touch();
-        occupancyEvents.changed();
+        changed();
     }
 
     /** Members leave with a synthesized LEAVE whose id does not start with their connectionId (RTP2b). */
@@ -220,6 +229,29 @@ public final class Channel {
 
     private void touch() {
         lastActive = app.node().clock().millis();
+    }
+
+    /** After any change: tells observers of occupancy and lifecycle changes, then the occupancy events. */
+    private void changed() {
+        OccupancyMetrics.Snapshot now = occupancy.snapshot();
+        List<ChannelObserver> observers = app.node().observers();
+        if (!observers.isEmpty()) {
+            ChannelKey key = new ChannelKey(app.id(), name);
+            boolean nowActive = !attachments.isEmpty() || presence.size() > 0;
+            if (nowActive != active) {
+                active = nowActive;
+                for (ChannelObserver o : observers) {
+                    o.lifecycleChanged(key, nowActive, now);
+                }
+            }
+            if (!now.equals(lastObserved)) {
+                lastObserved = now;
+                for (ChannelObserver o : observers) {
+                    o.occupancyChanged(key, now);
+                }
+            }
+        }
+        occupancyEvents.changed();
     }
 
     /** Called by the sweeper: closes and forgets the channel once it has been idle long enough. */

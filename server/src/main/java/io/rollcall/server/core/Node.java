@@ -15,6 +15,8 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -44,6 +46,7 @@ public final class Node implements Broker.Deliveries {
     private final ConcurrentMap<String, App> apps = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, Connection> connections = new ConcurrentHashMap<>();
     private final InboundProtocol inbound;
+    private final List<ChannelObserver> observers = new CopyOnWriteArrayList<>();
 
     public Node(Limits limits, Clock clock, Authenticator authenticator, Broker broker, Telemetry telemetry) {
         this.limits = limits;
@@ -91,6 +94,15 @@ public final class Node implements Broker.Deliveries {
 
     public String nodeId() {
         return broker.nodeId();
+    }
+
+    /** Registers an integration that follows channel events (see {@link ChannelObserver}). */
+    public void observe(ChannelObserver observer) {
+        observers.add(observer);
+    }
+
+    List<ChannelObserver> observers() {
+        return observers;
     }
 
     public InboundProtocol inbound() {

@@ -32,6 +32,10 @@ public final class Telemetry {
         return new Telemetry(new SimpleMeterRegistry());
     }
 
+    public MeterRegistry registry() {
+        return registry;
+    }
+
     public void gauge(String name, String description, Supplier<Number> value) {
         io.micrometer.core.instrument.Gauge.builder(name, value).description(description).register(registry);
     }
