@@ -358,11 +358,15 @@ final class JacksonProtocolCodec implements ProtocolCodec {
 
     // ---------------------------------------------------------------- encode
 
-    @Override
-    public byte[] encode(ProtocolMessage pm) {
+    /** Writes one value with a generator of this format into a fresh byte array. */
+    private interface Writing {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    private byte[] generate(Writing writing) {
         ByteArrayBuilder out = new ByteArrayBuilder(256);
         try (JsonGenerator g = factory.createGenerator(out)) {
-            writeProtocolMessage(g, pm);
+            writing.write(g);
         } catch (IOException e) {
             throw new IllegalStateException("encoding failed", e);
         }
@@ -370,33 +374,30 @@ final class JacksonProtocolCodec implements ProtocolCodec {
     }
 
     @Override
+    public byte[] encode(ProtocolMessage pm) {
+        return generate(g -> writeProtocolMessage(g, pm));
+    }
+
+    @Override
     public byte[] encodeMessages(List<Message> messages) {
-        ByteArrayBuilder out = new ByteArrayBuilder(256);
-        try (JsonGenerator g = factory.createGenerator(out)) {
+        return generate(g -> {
             g.writeStartArray();
             for (Message m : messages) {
                 writeMessage(g, m);
             }
             g.writeEndArray();
-        } catch (IOException e) {
-            throw new IllegalStateException("encoding failed", e);
-        }
-        return out.toByteArray();
+        });
     }
 
     @Override
     public byte[] encodePresence(List<PresenceMessage> messages) {
-        ByteArrayBuilder out = new ByteArrayBuilder(256);
-        try (JsonGenerator g = factory.createGenerator(out)) {
+        return generate(g -> {
             g.writeStartArray();
             for (PresenceMessage m : messages) {
                 writePresence(g, m);
             }
             g.writeEndArray();
-        } catch (IOException e) {
-            throw new IllegalStateException("encoding failed", e);
-        }
-        return out.toByteArray();
+        });
     }
 
     @Override
