@@ -54,12 +54,20 @@ public final class BenchCommand implements Callable<Integer> {
             description = "The Rollcall server jar to measure.")
     String serverJar;
 
+    /** For {@code jmh}: anything else is passed to JMH (e.g. {@code -wi 1 -i 3 -f 1}). */
+    @CommandLine.Unmatched
+    List<String> jmhArgs = new ArrayList<>();
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new BenchCommand()).execute(args));
     }
 
     @Override
     public Integer call() throws Exception {
+        if (!scenario.equals("jmh") && !jmhArgs.isEmpty()) {
+            System.err.println("unknown options: " + jmhArgs);
+            return 2;
+        }
         WireFormat f = WireFormat.fromQuery(format);
         List<Result> results = new ArrayList<>();
         boolean all = scenario.equals("all");
@@ -82,7 +90,9 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (scenario.equals("jmh")) {
             // JMH micro-benchmarks of the codec and capability matching, in a forked JVM.
-            org.openjdk.jmh.Main.main(new String[] {"io.rollcall.bench.jmh"});
+            List<String> args = new ArrayList<>(jmhArgs);
+            args.add("io.rollcall.bench.jmh");
+            org.openjdk.jmh.Main.main(args.toArray(new String[0]));
             return 0;
         }
         if (results.isEmpty()) {
