@@ -22,6 +22,7 @@ public final class LimitSetting {
                 case "maxChannelsPerConnection" -> b.maxChannelsPerConnection(Integer.parseInt(value));
                 case "tokenRenewalNotice" -> b.tokenRenewalNotice(ConfigFile.duration(value));
                 case "maxRestBodySize" -> b.maxRestBodySize(Integer.parseInt(value));
+                case "channelRetention" -> b.channelRetention(ConfigFile.duration(value));
                 default -> throw new IllegalArgumentException(source + ": unknown limit '" + name + "'");
             }
         } catch (NumberFormatException | java.time.format.DateTimeParseException e) {

@@ -21,7 +21,8 @@ public record Limits(
         Duration occupancyInterval,
         int maxChannelsPerConnection,
         Duration tokenRenewalNotice,
-        int maxRestBodySize) {
+        int maxRestBodySize,
+        Duration channelRetention) {
 
     public static Builder builder() {
         return new Builder();
@@ -51,6 +52,7 @@ public record Limits(
         private int maxChannelsPerConnection = 1_000;
         private Duration tokenRenewalNotice = Duration.ofSeconds(30);
         private int maxRestBodySize = 524_288;
+        private Duration channelRetention = Duration.ofSeconds(30);
 
         Builder() {}
 
@@ -70,6 +72,7 @@ public record Limits(
             maxChannelsPerConnection = l.maxChannelsPerConnection;
             tokenRenewalNotice = l.tokenRenewalNotice;
             maxRestBodySize = l.maxRestBodySize;
+            channelRetention = l.channelRetention;
         }
 
         public Builder maxMessageSize(int v) { maxMessageSize = positive(v, "maxMessageSize"); return this; }
@@ -87,6 +90,7 @@ public record Limits(
         public Builder maxChannelsPerConnection(int v) { maxChannelsPerConnection = positive(v, "maxChannelsPerConnection"); return this; }
         public Builder tokenRenewalNotice(Duration v) { tokenRenewalNotice = v; return this; }
         public Builder maxRestBodySize(int v) { maxRestBodySize = positive(v, "maxRestBodySize"); return this; }
+        public Builder channelRetention(Duration v) { channelRetention = v; return this; }
 
         public Limits build() {
             if (maxMessageSize > maxFrameSize) {
@@ -95,7 +99,7 @@ public record Limits(
             return new Limits(maxMessageSize, maxFrameSize, maxInboundRate, connectionStateTtl, maxIdleInterval,
                     presenceGrace, outboundQueueMessages, resumeBufferMessages, maxPresenceMembers,
                     maxPresenceDataSize, syncPageSize, occupancyInterval, maxChannelsPerConnection,
-                    tokenRenewalNotice, maxRestBodySize);
+                    tokenRenewalNotice, maxRestBodySize, channelRetention);
         }
 
         private static int positive(int v, String name) {

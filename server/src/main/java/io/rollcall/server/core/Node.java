@@ -34,7 +34,6 @@ public final class Node implements Broker.Deliveries {
     private static final Logger log = LoggerFactory.getLogger(Node.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final char[] ID_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
-    private static final long SWEEP_IDLE_MS = 30_000;
 
     private final Limits limits;
     private final Clock clock;
@@ -62,7 +61,8 @@ public final class Node implements Broker.Deliveries {
         this.scheduler.setRemoveOnCancelPolicy(true);
         this.inbound = new InboundProtocol(this);
         broker.start(this);
-        scheduler.scheduleWithFixedDelay(this::sweep, SWEEP_IDLE_MS, SWEEP_IDLE_MS / 2, TimeUnit.MILLISECONDS);
+        long retention = Math.max(1, limits.channelRetention().toMillis());
+        scheduler.scheduleWithFixedDelay(this::sweep, retention, Math.max(1, retention / 2), TimeUnit.MILLISECONDS);
         telemetry.gauge("rollcall_connections", "Live connections, including those awaiting resume", connections::size);
         telemetry.gauge("rollcall_channels", "Channels held by this node",
                 () -> apps.values().stream().mapToInt(App::channelCount).sum());
@@ -246,7 +246,7 @@ public final class Node implements Broker.Deliveries {
 
     private void sweep() {
         try {
-            long idleBefore = clock.millis() - SWEEP_IDLE_MS;
+            long idleBefore = clock.millis() - limits.channelRetention().toMillis();
             for (App app : apps.values()) {
                 app.sweep(idleBefore);
             }

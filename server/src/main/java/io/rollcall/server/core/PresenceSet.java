@@ -2,6 +2,7 @@ package io.rollcall.server.core;
 
 import io.rollcall.server.protocol.PresenceMessage;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,15 +14,29 @@ import java.util.Map;
  */
 public final class PresenceSet {
     private final Map<String, PresenceMessage> members = new LinkedHashMap<>();
+    /** Member keys by connection, so a leaving connection's members are found without a scan. */
+    private final Map<String, List<String>> byConnection = new HashMap<>();
 
     /** Applies an ENTER/UPDATE/PRESENT (upsert) or LEAVE (remove). Returns the member it replaced or removed. */
     PresenceMessage apply(PresenceMessage event) {
         String key = event.memberKey();
         if (event.action == PresenceMessage.LEAVE || event.action == PresenceMessage.ABSENT) {
-            return members.remove(key);
+            PresenceMessage removed = members.remove(key);
+            if (removed != null) {
+                List<String> keys = byConnection.get(event.connectionId);
+                if (keys != null && keys.remove(key) && keys.isEmpty()) {
+                    byConnection.remove(event.connectionId);
+                }
+            }
+            return removed;
         }
         PresenceMessage present = event.withAction(PresenceMessage.PRESENT);
-        return members.put(key, present);
+        PresenceMessage previous = members.put(key, present);
+        if (previous == null) {
+            // Usually one member per connection: a small list is the cheapest index.
+            byConnection.computeIfAbsent(event.connectionId, c -> new ArrayList<>(1)).add(key);
+        }
+        return previous;
     }
 
     PresenceMessage get(String connectionId, String clientId) {
@@ -34,11 +49,13 @@ public final class PresenceSet {
 
     /** Members entered by one connection (it may hold several clientIds when it is a wildcard connection). */
     List<PresenceMessage> ofConnection(String connectionId) {
-        List<PresenceMessage> out = new ArrayList<>();
-        for (PresenceMessage m : members.values()) {
-            if (connectionId.equals(m.connectionId)) {
-                out.add(m);
-            }
+        List<String> keys = byConnection.get(connectionId);
+        if (keys == null) {
+            return List.of();
+        }
+        List<PresenceMessage> out = new ArrayList<>(keys.size());
+        for (String key : keys) {
+            out.add(members.get(key));
         }
         return out;
     }
