@@ -139,62 +139,61 @@ final class JacksonProtocolCodec implements ProtocolCodec {
 
     private Message readMessage(JsonParser p) throws IOException {
         Message m = new Message();
-        String[] encoding = new String[1];
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String field = p.currentName();
             JsonToken t = p.nextToken();
             if (isAbsent(p, t)) {
                 continue;
             }
-            switch (field) {
-                case "id" -> m.id = readString(p, field);
-                case "name" -> m.name = readString(p, field);
-                case "clientId" -> m.clientId = readString(p, field);
-                case "connectionId" -> m.connectionId = readString(p, field);
-                case "encoding" -> encoding[0] = readString(p, field);
-                case "data" -> m.data = readData(p, t, encoding);
-                case "extras" -> m.extras = readTree(p);
-                case "timestamp" -> m.timestamp = readLong(p, field);
-                default -> p.skipChildren();
+            if (field.equals("name")) {
+                m.name = readString(p, field);
+            } else if (!readBaseField(p, t, field, m)) {
+                p.skipChildren();
             }
         }
-        Object[] normalised = normaliseData(m.data, encoding[0]);
-        m.data = normalised[0];
-        m.encoding = (String) normalised[1];
+        normaliseData(m);
         return m;
     }
 
     private PresenceMessage readPresence(JsonParser p) throws IOException {
         PresenceMessage m = new PresenceMessage();
-        String[] encoding = new String[1];
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String field = p.currentName();
             JsonToken t = p.nextToken();
             if (isAbsent(p, t)) {
                 continue;
             }
-            switch (field) {
-                case "id" -> m.id = readString(p, field);
-                case "action" -> m.action = (int) readLong(p, field);
-                case "clientId" -> m.clientId = readString(p, field);
-                case "connectionId" -> m.connectionId = readString(p, field);
-                case "encoding" -> encoding[0] = readString(p, field);
-                case "data" -> m.data = readData(p, t, encoding);
-                case "extras" -> m.extras = readTree(p);
-                case "timestamp" -> m.timestamp = readLong(p, field);
-                default -> p.skipChildren();
+            if (field.equals("action")) {
+                m.action = (int) readLong(p, field);
+            } else if (!readBaseField(p, t, field, m)) {
+                p.skipChildren();
             }
         }
-        Object[] normalised = normaliseData(m.data, encoding[0]);
-        m.data = normalised[0];
-        m.encoding = (String) normalised[1];
+        normaliseData(m);
         return m;
+    }
+
+    /** Reads one of the fields every message kind shares; false if the field is not one of them. */
+    private boolean readBaseField(JsonParser p, JsonToken t, String field, BaseMessage m) throws IOException {
+        switch (field) {
+            case "id" -> m.id = readString(p, field);
+            case "clientId" -> m.clientId = readString(p, field);
+            case "connectionId" -> m.connectionId = readString(p, field);
+            case "encoding" -> m.encoding = readString(p, field);
+            case "data" -> m.data = readData(p, t);
+            case "extras" -> m.extras = readTree(p);
+            case "timestamp" -> m.timestamp = readLong(p, field);
+            default -> {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Marker for structured data read before its encoding field was seen. */
     private record StructuredData(String json) {}
 
-    private Object readData(JsonParser p, JsonToken t, String[] encoding) throws IOException {
+    private Object readData(JsonParser p, JsonToken t) throws IOException {
         return switch (t) {
             case VALUE_STRING -> p.getText();
             case VALUE_EMBEDDED_OBJECT -> {
@@ -213,18 +212,18 @@ final class JacksonProtocolCodec implements ProtocolCodec {
      * Canonical form: String or byte[]. JSON base64 becomes bytes (dropping "base64" from the encoding chain);
      * structured data becomes a JSON string with "json" appended.
      */
-    private Object[] normaliseData(Object data, String encoding) {
-        if (data instanceof StructuredData s) {
-            return new Object[] {s.json(), appendEncoding(encoding, "json")};
-        }
-        if (data instanceof String s && encoding != null && lastEncoding(encoding).equals("base64")) {
+    private static void normaliseData(BaseMessage m) {
+        if (m.data instanceof StructuredData s) {
+            m.data = s.json();
+            m.encoding = appendEncoding(m.encoding, "json");
+        } else if (m.data instanceof String s && m.encoding != null && lastEncoding(m.encoding).equals("base64")) {
             try {
-                return new Object[] {Base64.getDecoder().decode(s), dropLastEncoding(encoding)};
+                m.data = Base64.getDecoder().decode(s);
             } catch (IllegalArgumentException e) {
                 throw malformed("data is not valid base64");
             }
+            m.encoding = dropLastEncoding(m.encoding);
         }
-        return new Object[] {data, encoding};
     }
 
     private static String lastEncoding(String encoding) {
@@ -480,14 +479,7 @@ final class JacksonProtocolCodec implements ProtocolCodec {
         g.writeStartObject();
         if (m.id != null) g.writeStringField("id", m.id);
         if (m.name != null) g.writeStringField("name", m.name);
-        if (m.clientId != null) g.writeStringField("clientId", m.clientId);
-        if (m.connectionId != null) g.writeStringField("connectionId", m.connectionId);
-        writeData(g, m.data, m.encoding);
-        if (m.extras != null) {
-            g.writeFieldName("extras");
-            mapper.writeTree(g, m.extras);
-        }
-        if (m.timestamp != 0) g.writeNumberField("timestamp", m.timestamp);
+        writeBaseFields(g, m);
         g.writeEndObject();
     }
 
@@ -495,6 +487,12 @@ final class JacksonProtocolCodec implements ProtocolCodec {
         g.writeStartObject();
         if (m.id != null) g.writeStringField("id", m.id);
         g.writeNumberField("action", m.action);
+        writeBaseFields(g, m);
+        g.writeEndObject();
+    }
+
+    /** The shared fields after id and the kind's own field: clientId, connectionId, data, extras, timestamp. */
+    private void writeBaseFields(JsonGenerator g, BaseMessage m) throws IOException {
         if (m.clientId != null) g.writeStringField("clientId", m.clientId);
         if (m.connectionId != null) g.writeStringField("connectionId", m.connectionId);
         writeData(g, m.data, m.encoding);
@@ -503,7 +501,6 @@ final class JacksonProtocolCodec implements ProtocolCodec {
             mapper.writeTree(g, m.extras);
         }
         if (m.timestamp != 0) g.writeNumberField("timestamp", m.timestamp);
-        g.writeEndObject();
     }
 
     /** Bytes travel as msgpack bin, or as base64 with "base64" appended to the encoding in JSON. */

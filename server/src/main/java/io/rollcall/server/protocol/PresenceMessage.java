@@ -1,34 +1,19 @@
 package io.rollcall.server.protocol;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
-/** A presence message (Ably TP3). {@code data} follows the same rules as {@link Message#data}. */
-public final class PresenceMessage {
+/** A presence message (Ably TP3): an action plus the shared fields of {@link BaseMessage}. */
+public final class PresenceMessage extends BaseMessage {
     public static final int ABSENT = 0;
     public static final int PRESENT = 1;
     public static final int ENTER = 2;
     public static final int LEAVE = 3;
     public static final int UPDATE = 4;
 
-    public String id;
     public int action;
-    public String clientId;
-    public String connectionId;
-    public Object data;
-    public String encoding;
-    public JsonNode extras;
-    public long timestamp;
 
     public PresenceMessage copy() {
         PresenceMessage m = new PresenceMessage();
-        m.id = id;
+        copyInto(m);
         m.action = action;
-        m.clientId = clientId;
-        m.connectionId = connectionId;
-        m.data = data;
-        m.encoding = encoding;
-        m.extras = extras;
-        m.timestamp = timestamp;
         return m;
     }
 

@@ -59,6 +59,9 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter implements Tra
     private volatile Connection connection;
     /** Consecutive read-idle intervals; touched only on the event loop. */
     private int silentIntervals;
+    /** Our Close frame is out; touched only on the event loop. */
+    private boolean closeSent;
+    private static final long CLOSE_GRACE_MS = 1000;
 
     WebSocketSession(Node node, WireFormat format, Channel socket) {
         this.node = node;
@@ -149,9 +152,20 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter implements Tra
         return format == WireFormat.JSON ? new TextWebSocketFrame(payload) : new BinaryWebSocketFrame(payload);
     }
 
-    /** Close code 1000: the SDKs treat it as a recoverable disconnection (other codes can mean FAILED). */
+    /**
+     * Close code 1000: the SDKs treat it as a recoverable disconnection (other codes can mean FAILED). The
+     * socket closes when the peer answers with its Close, or after a short grace: closing at once, with input
+     * still unread, makes the kernel reset the connection and the peer lose the frames just sent (the ERROR).
+     */
     private void closeNormally() {
-        socket.writeAndFlush(new CloseWebSocketFrame(1000, "")).addListener(ChannelFutureListener.CLOSE);
+        if (closeSent) {
+            return;
+        }
+        closeSent = true;
+        socket.writeAndFlush(new CloseWebSocketFrame(1000, ""));
+        socket.eventLoop().schedule(() -> {
+            socket.close();
+        }, CLOSE_GRACE_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     private void slowConsumer() {
@@ -181,14 +195,21 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter implements Tra
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         silentIntervals = 0;
         try {
-            if (msg instanceof TextWebSocketFrame || msg instanceof BinaryWebSocketFrame) {
+            if (msg instanceof CloseWebSocketFrame) {
+                if (!closeSent) {
+                    // The client closed its socket without a CLOSE message: an abrupt disconnect. Answer, then go.
+                    closeSent = true;
+                    ctx.writeAndFlush(new CloseWebSocketFrame(1000, "")).addListener(ChannelFutureListener.CLOSE);
+                } else {
+                    ctx.close();
+                }
+            } else if (closeSent) {
+                return; // closing: nothing more is read
+            } else if (msg instanceof TextWebSocketFrame || msg instanceof BinaryWebSocketFrame) {
                 // Decode by the connection's format, not the frame type: java sends JSON in binary frames.
                 onFrame(ByteBufUtil.getBytes(((WebSocketFrame) msg).content()));
             } else if (msg instanceof PingWebSocketFrame ping) {
                 ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
-            } else if (msg instanceof CloseWebSocketFrame) {
-                // The client closed its socket without a CLOSE message: an abrupt disconnect.
-                ctx.close();
             }
         } finally {
             io.netty.util.ReferenceCountUtil.release(msg);
