@@ -193,7 +193,8 @@ public final class Channel {
         ProtocolMessage pm = ProtocolMessage.of(Action.PRESENCE, name);
         pm.timestamp = now;
         pm.presence = leaves;
-        deliverPresence(new EncodedMessage(pm), leaves, null);
+        // Through the broker like every presence change, so every node holding the channel applies it.
+        app.node().broker().publish(new ChannelKey(app.id(), name), Publication.presence(new EncodedMessage(pm), leaves, null));
     }
 
     /** Validation helpers for presence operations, under the same monitor as the set they read. */
