@@ -120,8 +120,9 @@ export async function tcpProxy() {
       sockets.clear();
     },
     close() {
-      this.cut();
+      // Stop accepting first: a client reconnecting at once must find nobody listening.
       server.close();
+      this.cut();
     },
   };
 }

@@ -92,8 +92,17 @@ public final class Connection {
     public void deliver(EncodedMessage message) {
         Transport t = transport;
         if (t != null && !holding) {
-            send(t, message);
-            return;
+            if (t.send(message)) {
+                return;
+            }
+            synchronized (this) {
+                if (transport == t) {
+                    // The socket's queue is full: a slow consumer, whose resume must not hide the gap.
+                    continuityLost = true;
+                    return;
+                }
+            }
+            // The transport was retired meanwhile (a resume): route the message again below.
         }
         synchronized (this) {
             t = transport;
@@ -120,6 +129,25 @@ public final class Connection {
     private void send(Transport t, EncodedMessage message) {
         if (!t.send(message)) {
             loseContinuity();
+        }
+    }
+
+    /** Holds every attached channel until re-attached; what never reached the old socket goes first. */
+    private void holdForReattach(List<EncodedMessage> unsent) {
+        holding = true;
+        awaitingReattach.addAll(attachments.keySet());
+        List<EncodedMessage> older = new ArrayList<>();
+        for (EncodedMessage m : unsent) {
+            if (isReplayable(m) && awaitingReattach.contains(m.message().channel)) {
+                older.add(m);
+            }
+        }
+        for (int i = older.size() - 1; i >= 0; i--) {
+            resumeBuffer.addFirst(older.get(i));
+        }
+        if (resumeBuffer.size() > node.limits().resumeBufferMessages()) {
+            continuityLost = true;
+            resumeBuffer.clear();
         }
     }
 
@@ -168,22 +196,7 @@ public final class Connection {
             return;
         }
         transport = null;
-        holding = true;
-        awaitingReattach.addAll(attachments.keySet());
-        // What never reached the old socket goes first: it is older than anything buffered from now on.
-        List<EncodedMessage> older = new ArrayList<>();
-        for (EncodedMessage m : unsent) {
-            if (isReplayable(m) && awaitingReattach.contains(m.message().channel)) {
-                older.add(m);
-            }
-        }
-        for (int i = older.size() - 1; i >= 0; i--) {
-            resumeBuffer.addFirst(older.get(i));
-        }
-        if (resumeBuffer.size() > node.limits().resumeBufferMessages()) {
-            continuityLost = true;
-            resumeBuffer.clear();
-        }
+        holdForReattach(unsent);
         state = State.DISCONNECTED;
         graceTimer = node.scheduler().schedule(() -> node.expire(this), presenceGraceMs,
                 java.util.concurrent.TimeUnit.MILLISECONDS);
@@ -199,8 +212,12 @@ public final class Connection {
         }
         Transport previous = transport;
         if (previous != null) {
-            // The client reconnected before we noticed its old socket die.
-            previous.close();
+            // The client reconnected before we noticed its old socket die: retire it as if it had.
+            transport = null;
+            holdForReattach(previous.retire());
+            if (continuityLost) {
+                return false;
+            }
         }
         if (graceTimer != null) {
             graceTimer.cancel(false);

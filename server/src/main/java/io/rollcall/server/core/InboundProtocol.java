@@ -276,9 +276,10 @@ public final class InboundProtocol {
             p.connectionId = c.id();
             p.timestamp = now;
             PresenceMessage existing = ch.member(c.id(), p.clientId);
-            if (existing != null && p.action != PresenceMessage.LEAVE && isReentry(p, existing)) {
-                // The SDKs re-enter their own members after a re-attach (RTP17g), carrying the member's
-                // id. Nothing changed, so nothing is broadcast: a resumed member must not flap.
+            if (existing != null && p.action != PresenceMessage.LEAVE && !isNewer(p, existing)) {
+                // The SDKs re-enter their own members after a re-attach (RTP17g) carrying the member's id, which
+                // may be older than an update sent since. Ordered as clients order presence (RTP2b), it changes
+                // nothing: acked, not broadcast, so a resumed member neither flaps nor rolls back.
                 continue;
             }
             p.id = out.id + ':' + i;
@@ -318,17 +319,34 @@ public final class InboundProtocol {
         node.broker().publish(new ChannelKey(c.app().id(), name), Publication.presence(new EncodedMessage(out), events, c.id()));
     }
 
-    private static boolean isReentry(PresenceMessage incoming, PresenceMessage existing) {
-        return incoming.id != null && incoming.id.equals(existing.id)
-                && java.util.Objects.equals(incoming.encoding, existing.encoding)
-                && dataEquals(incoming.data, existing.data);
+    /**
+     * Whether a client-supplied presence id is newer than the member's, comparing msgSerial then index of
+     * {@code connectionId:msgSerial:index} ids. Messages without an id get a fresh (newest) one.
+     */
+    private static boolean isNewer(PresenceMessage incoming, PresenceMessage existing) {
+        if (incoming.id == null || existing.id == null) {
+            return true;
+        }
+        long[] in = serialAndIndex(incoming.id, incoming.connectionId);
+        long[] ex = serialAndIndex(existing.id, existing.connectionId);
+        if (in == null || ex == null) {
+            return !incoming.id.equals(existing.id);
+        }
+        return in[0] > ex[0] || (in[0] == ex[0] && in[1] > ex[1]);
     }
 
-    private static boolean dataEquals(Object a, Object b) {
-        if (a instanceof byte[] x && b instanceof byte[] y) {
-            return java.util.Arrays.equals(x, y);
+    private static long[] serialAndIndex(String id, String connectionId) {
+        if (connectionId == null || !id.startsWith(connectionId + ':')) {
+            return null;
         }
-        return java.util.Objects.equals(a, b);
+        String rest = id.substring(connectionId.length() + 1);
+        int colon = rest.indexOf(':');
+        try {
+            return colon < 0 ? new long[] {Long.parseLong(rest), 0}
+                    : new long[] {Long.parseLong(rest.substring(0, colon)), Long.parseLong(rest.substring(colon + 1))};
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     // ---- auth

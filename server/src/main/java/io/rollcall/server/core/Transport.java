@@ -21,4 +21,10 @@ public interface Transport {
 
     /** Closes the socket with a normal close (code 1000), after anything already queued. */
     void close();
+
+    /**
+     * Takes this transport out of service at once: later {@link #send} calls return false, the messages it had
+     * queued but not written are returned (oldest first), and the socket is closed normally.
+     */
+    java.util.List<EncodedMessage> retire();
 }

@@ -91,8 +91,27 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter implements Tra
             return false;
         }
         queue.offer(message);
+        if (closing.get() && queue.remove(message)) {
+            // Retired while we queued: the caller routes the message elsewhere.
+            queued.decrementAndGet();
+            return false;
+        }
         scheduleDrain();
         return true;
+    }
+
+    @Override
+    public java.util.List<EncodedMessage> retire() {
+        closing.set(true);
+        java.util.List<EncodedMessage> unsent = new java.util.ArrayList<>();
+        for (EncodedMessage m; (m = queue.poll()) != null; ) {
+            if (m != CLOSE) {
+                unsent.add(m);
+            }
+        }
+        queued.set(0);
+        socket.eventLoop().execute(this::closeNormally);
+        return unsent;
     }
 
     @Override
@@ -137,7 +156,7 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter implements Tra
                 queue.clear();
                 return;
             }
-            socket.write(frame(m), socket.voidPromise());
+            socket.write(frame(m), new TrackedWrite(socket, this, m).addListener(RESCUE));
             written++;
         }
         if (written > 0) {
@@ -146,6 +165,28 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter implements Tra
         }
         // Not writable: channelWritabilityChanged resumes the drain once the socket catches up.
     }
+
+    /** A write that remembers its message, so a write the socket refuses can be handed back for a resume. */
+    private static final class TrackedWrite extends io.netty.channel.DefaultChannelPromise {
+        final WebSocketSession session;
+        final EncodedMessage message;
+
+        TrackedWrite(Channel channel, WebSocketSession session, EncodedMessage message) {
+            super(channel);
+            this.session = session;
+            this.message = message;
+        }
+    }
+
+    /** Messages whose write failed (they never reached the kernel), in order; event loop only. */
+    private final java.util.ArrayDeque<EncodedMessage> failedWrites = new java.util.ArrayDeque<>();
+
+    private static final io.netty.util.concurrent.GenericFutureListener<io.netty.util.concurrent.Future<Void>> RESCUE = f -> {
+        if (!f.isSuccess()) {
+            TrackedWrite w = (TrackedWrite) f;
+            w.session.failedWrites.add(w.message);
+        }
+    };
 
     private WebSocketFrame frame(EncodedMessage m) {
         ByteBuf payload = Unpooled.wrappedBuffer(m.bytes(format));
@@ -263,8 +304,10 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter implements Tra
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         closing.set(true);
-        // Whatever never reached the socket is handed back, so a resume can still deliver it.
-        java.util.List<EncodedMessage> unsent = new java.util.ArrayList<>();
+        // Whatever never reached the socket is handed back, so a resume can still deliver it: writes the
+        // socket refused first (they are older), then what was still queued.
+        java.util.List<EncodedMessage> unsent = new java.util.ArrayList<>(failedWrites);
+        failedWrites.clear();
         for (EncodedMessage m; (m = queue.poll()) != null; ) {
             if (m != CLOSE) {
                 unsent.add(m);

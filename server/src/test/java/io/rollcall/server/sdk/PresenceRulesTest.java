@@ -108,6 +108,37 @@ class PresenceRulesTest {
         }
     }
 
+    /** A re-enter carrying an id older than (or equal to) the member's changes nothing and is not broadcast. */
+    @ParameterizedTest(name = "msgpack={0}")
+    @ValueSource(booleans = {false, true})
+    void aStaleReenterNeitherRollsBackNorBroadcasts(boolean msgpack) {
+        String ch = "stale-" + msgpack;
+        try (RawSocket watcher = attached("&clientId=watcher", ch, msgpack);
+             RawSocket member = attached("&clientId=mem", ch, msgpack)) {
+            member.send(enter(0, null, "first").replace("%CH%", ch));
+            String connectionId = watcher.next(14).path("presence").get(0).path("connectionId").asText();
+            member.send("{\"action\":14,\"channel\":\"" + ch + "\",\"msgSerial\":1,\"presence\":[{\"action\":4,\"data\":\"second\"}]}");
+            assertThat(watcher.next(14).path("presence").get(0).path("data").asText()).isEqualTo("second");
+            // What ably-java sends after a re-attach: ENTER with the member's original (now older) id.
+            member.send("{\"action\":14,\"channel\":\"" + ch + "\",\"msgSerial\":2,\"presence\":[{\"action\":2,\"id\":\""
+                    + connectionId + ":0:0\",\"data\":\"first\"}]}");
+            member.send("{\"action\":14,\"channel\":\"" + ch + "\",\"msgSerial\":3,\"presence\":[{\"action\":2,\"id\":\""
+                    + connectionId + ":1:0\",\"data\":\"second\"}]}");
+            for (int serial = 2; serial <= 3; serial++) {
+                JsonNode ack;
+                do {
+                    ack = member.next(1);
+                } while (ack.path("msgSerial").asLong() < serial);
+                assertThat(ack.path("msgSerial").asLong()).isEqualTo(serial);
+            }
+            // The next real change is the next thing the watcher sees.
+            member.send("{\"action\":14,\"channel\":\"" + ch + "\",\"msgSerial\":4,\"presence\":[{\"action\":4,\"data\":\"third\"}]}");
+            JsonNode next = watcher.next(14).path("presence").get(0);
+            assertThat(next.path("data").asText()).isEqualTo("third");
+            assertThat(next.path("id").asText()).isEqualTo(connectionId + ":4:0");
+        }
+    }
+
     /** SDKs order synthesized events by timestamp alone (RTP2b): the LEAVE must be strictly newer. */
     @ParameterizedTest(name = "msgpack={0}")
     @ValueSource(booleans = {false, true})

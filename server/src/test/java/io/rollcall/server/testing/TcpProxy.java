@@ -34,24 +34,41 @@ public final class TcpProxy implements AutoCloseable {
 
     private void acceptLoop() {
         while (!closed) {
+            Socket client;
             try {
-                Socket client = listener.accept();
-                if (refusing) {
-                    client.setSoLinger(true, 0);
-                    client.close();
-                    continue;
-                }
-                Socket server = new Socket(InetAddress.getLoopbackAddress(), targetPort);
-                sockets.add(client);
-                sockets.add(server);
-                pipe(client, server);
-                pipe(server, client);
+                client = listener.accept();
             } catch (IOException e) {
                 if (closed) {
                     return;
                 }
+                continue;
+            }
+            // Decided under the same lock as cut(): a connection is either refused or cut, never missed.
+            synchronized (this) {
+                if (closed || refusing) {
+                    reset(client);
+                    continue;
+                }
+                try {
+                    Socket server = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+                    sockets.add(client);
+                    sockets.add(server);
+                    pipe(client, server);
+                    pipe(server, client);
+                } catch (IOException e) {
+                    reset(client);
+                }
             }
         }
+    }
+
+    private static void reset(Socket s) {
+        try {
+            s.setSoLinger(true, 0);
+        } catch (IOException ignored) {
+            // already closed
+        }
+        quietlyClose(s);
     }
 
     private void pipe(Socket from, Socket to) {
@@ -80,14 +97,9 @@ public final class TcpProxy implements AutoCloseable {
     }
 
     /** Drops every live connection abruptly (RST), with no WebSocket close on either side. */
-    public void cut() {
+    public synchronized void cut() {
         for (Socket s : sockets) {
-            try {
-                s.setSoLinger(true, 0);
-            } catch (IOException ignored) {
-                // already closed
-            }
-            quietlyClose(s);
+            reset(s);
         }
         sockets.clear();
     }
@@ -100,14 +112,15 @@ public final class TcpProxy implements AutoCloseable {
         }
     }
 
+    /** Stops accepting first, then cuts: a client reconnecting at once finds nobody listening. */
     @Override
     public void close() {
         closed = true;
-        cut();
         try {
             listener.close();
         } catch (IOException ignored) {
             // nothing to do
         }
+        cut();
     }
 }
