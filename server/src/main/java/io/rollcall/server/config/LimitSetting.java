@@ -23,6 +23,7 @@ public final class LimitSetting {
                 case "tokenRenewalNotice" -> b.tokenRenewalNotice(ConfigFile.duration(value));
                 case "maxRestBodySize" -> b.maxRestBodySize(Integer.parseInt(value));
                 case "channelRetention" -> b.channelRetention(ConfigFile.duration(value));
+                case "replayMessages" -> b.replayMessages(Integer.parseInt(value));
                 default -> throw new IllegalArgumentException(source + ": unknown limit '" + name + "'");
             }
         } catch (NumberFormatException | java.time.format.DateTimeParseException e) {

@@ -22,7 +22,8 @@ public record Limits(
         int maxChannelsPerConnection,
         Duration tokenRenewalNotice,
         int maxRestBodySize,
-        Duration channelRetention) {
+        Duration channelRetention,
+        int replayMessages) {
 
     public static Builder builder() {
         return new Builder();
@@ -53,6 +54,7 @@ public record Limits(
         private Duration tokenRenewalNotice = Duration.ofSeconds(30);
         private int maxRestBodySize = 524_288;
         private Duration channelRetention = Duration.ofSeconds(30);
+        private int replayMessages = 100;
 
         Builder() {}
 
@@ -73,6 +75,7 @@ public record Limits(
             tokenRenewalNotice = l.tokenRenewalNotice;
             maxRestBodySize = l.maxRestBodySize;
             channelRetention = l.channelRetention;
+            replayMessages = l.replayMessages;
         }
 
         public Builder maxMessageSize(int v) { maxMessageSize = positive(v, "maxMessageSize"); return this; }
@@ -91,6 +94,7 @@ public record Limits(
         public Builder tokenRenewalNotice(Duration v) { tokenRenewalNotice = v; return this; }
         public Builder maxRestBodySize(int v) { maxRestBodySize = positive(v, "maxRestBodySize"); return this; }
         public Builder channelRetention(Duration v) { channelRetention = v; return this; }
+        public Builder replayMessages(int v) { replayMessages = positive(v, "replayMessages"); return this; }
 
         public Limits build() {
             if (maxMessageSize > maxFrameSize) {
@@ -99,7 +103,7 @@ public record Limits(
             return new Limits(maxMessageSize, maxFrameSize, maxInboundRate, connectionStateTtl, maxIdleInterval,
                     presenceGrace, outboundQueueMessages, resumeBufferMessages, maxPresenceMembers,
                     maxPresenceDataSize, syncPageSize, occupancyInterval, maxChannelsPerConnection,
-                    tokenRenewalNotice, maxRestBodySize, channelRetention);
+                    tokenRenewalNotice, maxRestBodySize, channelRetention, replayMessages);
         }
 
         private static int positive(int v, String name) {

@@ -81,6 +81,10 @@ public final class Channel {
         if (syncFollows) {
             sendSync(conn);
         }
+        if (resumed) {
+            // What was sent before the socket died but never arrived: newer than the client's channelSerial.
+            conn.replaySince(name, req.channelSerial());
+        }
         conn.releaseHeld(name);
         occupancyEvents.addSubscriber(a);
         touch();

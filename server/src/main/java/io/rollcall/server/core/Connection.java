@@ -1,7 +1,9 @@
 package io.rollcall.server.core;
 
 import io.rollcall.server.auth.AuthContext;
+import io.rollcall.server.protocol.Action;
 import io.rollcall.server.protocol.EncodedMessage;
+import io.rollcall.server.protocol.ProtocolMessage;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -39,6 +41,7 @@ public final class Connection {
     private State state = State.ACTIVE;
     private final ArrayDeque<EncodedMessage> resumeBuffer = new ArrayDeque<>();
     private final Set<String> awaitingReattach = new HashSet<>();
+    private ArrayDeque<EncodedMessage> sent;
     private boolean continuityLost;
     private ScheduledFuture<?> graceTimer;
     private ScheduledFuture<?> authTimer;
@@ -93,6 +96,7 @@ public final class Connection {
         Transport t = transport;
         if (t != null && !holding) {
             if (t.send(message)) {
+                remember(message);
                 return;
             }
             synchronized (this) {
@@ -129,6 +133,58 @@ public final class Connection {
     private void send(Transport t, EncodedMessage message) {
         if (!t.send(message)) {
             loseContinuity();
+        } else {
+            remember(message);
+        }
+    }
+
+    /**
+     * Channel messages handed to the socket, newest last (bounded; allocated on the first one). A socket that
+     * dies loses what the kernel still held; the client's channelSerial on re-attach says what it did get.
+     */
+    private void remember(EncodedMessage message) {
+        ProtocolMessage pm = message.message();
+        if (pm.action != Action.MESSAGE || pm.channelSerial == null) {
+            return;
+        }
+        synchronized (this) {
+            if (sent == null) {
+                sent = new ArrayDeque<>();
+            }
+            if (sent.size() >= node.limits().replayMessages()) {
+                sent.pollFirst();
+            }
+            sent.addLast(message);
+        }
+    }
+
+    /** On a continuing re-attach: resends remembered messages newer than the client's channelSerial. */
+    synchronized void replaySince(String channel, String clientSerial) {
+        Transport t = transport;
+        if (sent == null || t == null || clientSerial == null) {
+            return;
+        }
+        long seen;
+        try {
+            seen = Long.parseLong(clientSerial, 36);
+        } catch (NumberFormatException e) {
+            return;
+        }
+        java.util.Set<EncodedMessage> held = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        held.addAll(resumeBuffer);
+        for (EncodedMessage m : sent) {
+            ProtocolMessage pm = m.message();
+            if (channel.equals(pm.channel) && !held.contains(m) && serial(pm.channelSerial) > seen) {
+                t.send(m);
+            }
+        }
+    }
+
+    private static long serial(String s) {
+        try {
+            return Long.parseLong(s, 36);
+        } catch (NumberFormatException e) {
+            return Long.MIN_VALUE;
         }
     }
 

@@ -108,7 +108,7 @@ public final class InboundProtocol {
             // A repeat ATTACH of a channel this connection still holds (after a resume, or a mode change)
             // continues it: RESUMED tells the client nothing was missed.
             boolean continuing = c.attachments.containsKey(name);
-            AttachRequest req = new AttachRequest(granted, occupancy, params);
+            AttachRequest req = new AttachRequest(granted, occupancy, params, pm.channelSerial);
             App app = c.app();
             while (!app.channel(name).attach(c, req, continuing)) {
                 Thread.onSpinWait();

@@ -153,6 +153,38 @@ class RawProtocolTest {
         }
     }
 
+    /**
+     * A resume that arrives before the server noticed the old socket die; the client re-attaches with the last
+     * channelSerial it saw and gets exactly what it missed, in order, right after a RESUMED ATTACHED.
+     */
+    @ParameterizedTest(name = "msgpack={0}")
+    @ValueSource(booleans = {false, true})
+    void reattachReplaysWhatTheClientMissedByChannelSerial(boolean msgpack) {
+        String ch = "replay-" + msgpack;
+        try (RawSocket pub = connected(KEY, msgpack); RawSocket first = RawSocket.open(server.port(), KEY, msgpack)) {
+            JsonNode connected = first.next(4);
+            String id = connected.path("connectionId").asText();
+            String key = connected.path("connectionDetails").path("connectionKey").asText();
+            first.send("{\"action\":10,\"channel\":\"" + ch + "\",\"flags\":262144}");
+            first.next(11);
+            for (int i = 0; i < 3; i++) {
+                pub.send("{\"action\":15,\"channel\":\"" + ch + "\",\"msgSerial\":" + i + ",\"messages\":[{\"data\":\"m" + i + "\"}]}");
+                pub.next(1);
+            }
+            String seen = first.next(15).path("channelSerial").asText();
+            try (RawSocket second = RawSocket.open(server.port(), KEY + "&resume=" + key, msgpack)) {
+                assertThat(second.next(4).path("connectionId").asText()).isEqualTo(id);
+                second.send("{\"action\":10,\"channel\":\"" + ch + "\",\"flags\":262144,\"channelSerial\":\"" + seen + "\"}");
+                JsonNode attached = second.next(11);
+                assertThat(attached.path("flags").asInt() & 4).as("RESUMED").isEqualTo(4);
+                assertThat(second.next(15).path("messages").get(0).path("data").asText()).isEqualTo("m1");
+                assertThat(second.next(15).path("messages").get(0).path("data").asText()).isEqualTo("m2");
+                pub.send("{\"action\":15,\"channel\":\"" + ch + "\",\"msgSerial\":3,\"messages\":[{\"data\":\"m3\"}]}");
+                assertThat(second.next(15).path("messages").get(0).path("data").asText()).isEqualTo("m3");
+            }
+        }
+    }
+
     @ParameterizedTest(name = "msgpack={0}")
     @ValueSource(booleans = {false, true})
     void resumeWithUnknownKeyGivesANewConnectionAnd80008(boolean msgpack) {
