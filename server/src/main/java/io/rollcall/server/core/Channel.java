@@ -72,8 +72,10 @@ public final class Channel {
         conn.attachments.put(name, a);
 
         boolean syncFollows = a.has(Flags.PRESENCE_SUBSCRIBE) && presence.size() > 0;
+        // RESUMED only when nothing the client missed is beyond what can be replayed: never a silent gap.
+        boolean continuous = resumed && conn.canReplay(name, req.channelSerial());
         ProtocolMessage attached = ProtocolMessage.of(Action.ATTACHED, name);
-        attached.flags = a.modes | (syncFollows ? Flags.HAS_PRESENCE : 0) | (resumed ? Flags.RESUMED : 0);
+        attached.flags = a.modes | (syncFollows ? Flags.HAS_PRESENCE : 0) | (continuous ? Flags.RESUMED : 0);
         // Always present: chat-js messages need an attach serial even on a channel with no traffic yet.
         attached.channelSerial = Long.toString(serial, 36);
         attached.params = req.params().isEmpty() ? null : req.params();

@@ -42,6 +42,8 @@ public final class Connection {
     private final ArrayDeque<EncodedMessage> resumeBuffer = new ArrayDeque<>();
     private final Set<String> awaitingReattach = new HashSet<>();
     private ArrayDeque<EncodedMessage> sent;
+    /** Highest serial per channel that {@link #sent} had to forget; null until it forgets one. */
+    private java.util.Map<String, Long> evicted;
     private boolean continuityLost;
     private ScheduledFuture<?> graceTimer;
     private ScheduledFuture<?> authTimer;
@@ -152,24 +154,33 @@ public final class Connection {
                 sent = new ArrayDeque<>();
             }
             if (sent.size() >= node.limits().replayMessages()) {
-                sent.pollFirst();
+                ProtocolMessage gone = sent.pollFirst().message();
+                if (evicted == null) {
+                    evicted = new java.util.HashMap<>();
+                }
+                evicted.merge(gone.channel, serial(gone.channelSerial), Math::max);
             }
             sent.addLast(message);
         }
     }
 
+    /** Whether a replay from the client's channelSerial is complete: nothing newer was forgotten. */
+    synchronized boolean canReplay(String channel, String clientSerial) {
+        Long forgotten = evicted == null ? null : evicted.get(channel);
+        return forgotten == null || forgotten <= seenSerial(clientSerial);
+    }
+
+    private static long seenSerial(String clientSerial) {
+        return clientSerial == null ? Long.MIN_VALUE : serial(clientSerial);
+    }
+
     /** On a continuing re-attach: resends remembered messages newer than the client's channelSerial. */
     synchronized void replaySince(String channel, String clientSerial) {
         Transport t = transport;
-        if (sent == null || t == null || clientSerial == null) {
+        if (sent == null || t == null) {
             return;
         }
-        long seen;
-        try {
-            seen = Long.parseLong(clientSerial, 36);
-        } catch (NumberFormatException e) {
-            return;
-        }
+        long seen = seenSerial(clientSerial);
         java.util.Set<EncodedMessage> held = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         held.addAll(resumeBuffer);
         for (EncodedMessage m : sent) {

@@ -185,6 +185,28 @@ class RawProtocolTest {
         }
     }
 
+    /** Past what a connection remembers, a resumed re-attach says so: ATTACHED without RESUMED. */
+    @org.junit.jupiter.api.Test
+    void aGapBeyondTheReplayMemoryIsADiscontinuity() {
+        try (TestServer small = TestServer.start(l -> l.replayMessages(2));
+             RawSocket pub = RawSocket.open(small.port(), KEY, false); RawSocket first = RawSocket.open(small.port(), KEY, false)) {
+            pub.next(4);
+            JsonNode connected = first.next(4);
+            String key = connected.path("connectionDetails").path("connectionKey").asText();
+            first.send("{\"action\":10,\"channel\":\"gap\",\"flags\":262144}");
+            String attachSerial = first.next(11).path("channelSerial").asText();
+            for (int i = 0; i < 5; i++) {
+                pub.send("{\"action\":15,\"channel\":\"gap\",\"msgSerial\":" + i + ",\"messages\":[{\"data\":\"g" + i + "\"}]}");
+                pub.next(1);
+            }
+            try (RawSocket second = RawSocket.open(small.port(), KEY + "&resume=" + key, false)) {
+                second.next(4);
+                second.send("{\"action\":10,\"channel\":\"gap\",\"flags\":262144,\"channelSerial\":\"" + attachSerial + "\"}");
+                assertThat(second.next(11).path("flags").asInt() & 4).as("not RESUMED").isZero();
+            }
+        }
+    }
+
     @ParameterizedTest(name = "msgpack={0}")
     @ValueSource(booleans = {false, true})
     void resumeWithUnknownKeyGivesANewConnectionAnd80008(boolean msgpack) {
