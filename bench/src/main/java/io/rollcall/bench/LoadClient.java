@@ -56,6 +56,8 @@ public final class LoadClient implements AutoCloseable {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        // Set before any frame can arrive, so CONNECTED always finds the connection usable.
+                        conn.channel = ch;
                         ch.pipeline().addLast(new FlushConsolidationHandler(64, true));
                         ch.pipeline().addLast(new HttpClientCodec());
                         ch.pipeline().addLast(new HttpObjectAggregator(65536));
@@ -92,8 +94,6 @@ public final class LoadClient implements AutoCloseable {
                 .connect("127.0.0.1", port).addListener(f -> {
                     if (!f.isSuccess()) {
                         connected.completeExceptionally(f.cause());
-                    } else {
-                        conn.channel = ((io.netty.channel.ChannelFuture) f).channel();
                     }
                 });
         return connected;
