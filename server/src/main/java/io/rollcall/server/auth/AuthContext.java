@@ -1,20 +1,37 @@
 package io.rollcall.server.auth;
 
+import java.util.Objects;
+
 /**
- * Who a connection or request is, after authentication: its app and key, clientId (null for anonymous, "*"
- * for a wildcard that may act as any clientId), capability, and when its credentials expire (0 = never).
+ * Who a connection or REST request is, once authenticated: its app and key, its clientId (null = anonymous,
+ * "*" = wildcard that may act as any clientId, else identified), its capability, and when its credentials expire
+ * (epoch ms; 0 = never, as for key auth).
  */
 public record AuthContext(String appId, String keyName, String clientId, Capability capability, long expiresAt, Kind kind) {
+
+    /** How the credentials were presented: an API key, a native token, or a JWT. */
     public enum Kind { BASIC, TOKEN, JWT }
 
-    public boolean isWildcard() {
-        return "*".equals(clientId);
+    public static final String WILDCARD_CLIENT_ID = "*";
+
+    public AuthContext {
+        Objects.requireNonNull(appId, "appId");
+        Objects.requireNonNull(keyName, "keyName");
+        Objects.requireNonNull(capability, "capability");
+        Objects.requireNonNull(kind, "kind");
     }
 
+    /** May act as any clientId (key holders, and tokens issued for "*"). */
+    public boolean isWildcard() {
+        return WILDCARD_CLIENT_ID.equals(clientId);
+    }
+
+    /** Has a concrete clientId every message and presence action is attributed to. */
     public boolean isIdentified() {
         return clientId != null && !isWildcard();
     }
 
+    /** True once the credentials have expired; key auth (expiresAt 0) never does. */
     public boolean isExpired(long nowMs) {
         return expiresAt > 0 && nowMs >= expiresAt;
     }

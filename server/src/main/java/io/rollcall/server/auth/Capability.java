@@ -1,84 +1,108 @@
 package io.rollcall.server.auth;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rollcall.server.protocol.AblyException;
 import io.rollcall.server.protocol.Flags;
-import java.io.IOException;
-import java.util.ArrayList;
 import java.util.Collections;
-import java.util.EnumSet;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * What a key or token may do: resource patterns mapped to operations, as Ably's capability JSON. Immutable;
- * the patterns are compiled once.
+ * What a key or token may do: Ably capability JSON, resource name to operations. Immutable; resource names are
+ * compiled once and operations kept as bit masks, so {@link #permits} and {@link #grantedModes} parse nothing.
+ *
+ * <p>Validation follows what Ably answers (ably-js {@code test/rest/capability.test.js}, ably-java
+ * {@code RestCapabilityTest}): an unknown operation, {@code "*"} mixed with other operations, or an empty
+ * operation list is 40000 bad request.
  */
 public final class Capability {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Capability ALL = new Capability(new TreeMap<>(Map.of("*", new TreeSet<>(Set.of("*")))));
+    /** Every bit set: the "*" operation. */
+    private static final int ALL_OPS = -1;
+    private static final Capability ALL = new Capability(new TreeMap<>(Map.of("*", new TreeSet<>(Set.of(Operation.ALL)))));
+    private static final Capability NONE = new Capability(new TreeMap<>());
 
-    /** Sorted resource -> sorted op names ("*" for all): the canonical form. */
-    private final TreeMap<String, TreeSet<String>> entries;
-    private final List<Entry> compiled;
+    /** The canonical form: resources sorted, each operation list sorted ({@code ["*"]} alone when it is all). */
+    private final SortedMap<String, SortedSet<String>> entries;
+    private final Entry[] compiled;
+    private final String json;
 
-    private record Entry(CapabilityMatcher matcher, boolean all, Set<Operation> ops) {}
+    private record Entry(CapabilityMatcher matcher, int ops, int modes) {}
 
-    private Capability(TreeMap<String, TreeSet<String>> entries) {
-        this.entries = entries;
-        List<Entry> c = new ArrayList<>();
-        for (Map.Entry<String, TreeSet<String>> e : entries.entrySet()) {
-            boolean all = e.getValue().contains("*");
-            Set<Operation> ops = EnumSet.noneOf(Operation.class);
+    private Capability(SortedMap<String, SortedSet<String>> entries) {
+        SortedMap<String, SortedSet<String>> frozen = new TreeMap<>();
+        entries.forEach((r, ops) -> frozen.put(r, Collections.unmodifiableSortedSet(new TreeSet<>(ops))));
+        this.entries = Collections.unmodifiableSortedMap(frozen);
+        this.compiled = new Entry[entries.size()];
+        ObjectNode root = JSON.createObjectNode();
+        int i = 0;
+        for (Map.Entry<String, SortedSet<String>> e : entries.entrySet()) {
+            int ops = 0;
+            ArrayNode list = root.putArray(e.getKey());
             for (String op : e.getValue()) {
-                Operation o = Operation.fromWire(op);
-                if (o != null) {
-                    ops.add(o);
-                }
+                list.add(op);
+                ops |= op.equals(Operation.ALL) ? ALL_OPS : Operation.fromWire(op).bit();
             }
-            c.add(new Entry(new CapabilityMatcher(e.getKey()), all, ops));
+            compiled[i++] = new Entry(CapabilityMatcher.compile(e.getKey()), ops, modes(ops));
         }
-        this.compiled = Collections.unmodifiableList(c);
+        this.json = root.toString();
     }
 
-    /** Every operation on every channel: {"*":["*"]}. */
+    /** Every operation on every unqualified channel, {@code {"*":["*"]}}: Ably's default key capability. */
     public static Capability all() {
         return ALL;
     }
 
-    /** Parses Ably capability JSON; an invalid one is 40000 (bad request) with what is wrong. */
+    /** Parses Ably capability JSON, e.g. {@code {"chat:*":["publish","subscribe"]}}; invalid is 40000/400. */
     public static Capability parse(String json) {
+        if (json == null) {
+            throw invalid("no capability given");
+        }
         JsonNode root;
         try {
             root = JSON.readTree(json);
-        } catch (IOException e) {
-            throw invalid("capability is not valid JSON");
+        } catch (JsonProcessingException e) {
+            throw invalid("not valid JSON");
         }
+        return fromTree(root);
+    }
+
+    /** The same from an already parsed JSON value. */
+    static Capability fromTree(JsonNode root) {
         if (root == null || !root.isObject() || root.isEmpty()) {
-            throw invalid("capability must be a non-empty JSON object of resource -> [operations]");
+            throw invalid("must be a non-empty JSON object of resource name to an array of operations");
         }
-        TreeMap<String, TreeSet<String>> entries = new TreeMap<>();
+        SortedMap<String, SortedSet<String>> entries = new TreeMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
-            if (!e.getValue().isArray() || e.getValue().isEmpty()) {
-                throw invalid("operations for '" + e.getKey() + "' must be a non-empty array");
+            String resource = e.getKey();
+            JsonNode ops = e.getValue();
+            if (resource.isEmpty()) {
+                throw invalid("a resource name is empty");
             }
-            TreeSet<String> ops = new TreeSet<>();
-            for (JsonNode op : e.getValue()) {
-                String name = op.asText();
-                if (!op.isTextual() || (!name.equals("*") && Operation.fromWire(name) == null)) {
-                    throw invalid("unknown operation '" + op.asText() + "' for '" + e.getKey() + "'");
+            if (!ops.isArray() || ops.isEmpty()) {
+                throw invalid("the operations for '" + resource + "' must be a non-empty array");
+            }
+            SortedSet<String> set = new TreeSet<>();
+            for (JsonNode op : ops) {
+                if (!op.isTextual() || (!op.asText().equals(Operation.ALL) && Operation.fromWire(op.asText()) == null)) {
+                    throw invalid("unknown operation " + op + " for '" + resource + "'");
                 }
-                ops.add(name);
+                set.add(op.asText());
             }
-            entries.put(e.getKey(), ops);
+            if (set.contains(Operation.ALL) && set.size() > 1) {
+                throw invalid("'*' cannot be combined with other operations for '" + resource + "'");
+            }
+            entries.put(resource, set);
         }
         return new Capability(entries);
     }
@@ -87,106 +111,118 @@ public final class Capability {
         return new AblyException(40000, 400, "Invalid capability: " + why);
     }
 
+    /** True if some resource matching the channel grants the operation (or "*"). */
     public boolean permits(String channel, Operation op) {
+        int bit = op.bit();
         for (Entry e : compiled) {
-            if (e.matcher().matches(channel) && (e.all() || e.ops().contains(op))) {
+            if ((e.ops() & bit) != 0 && e.matcher().matches(channel)) {
                 return true;
             }
         }
         return false;
     }
 
-    /** The requested channel modes this capability allows on the channel. */
+    /**
+     * The requested channel mode bits this capability allows on the channel: publish gives PUBLISH, subscribe
+     * gives SUBSCRIBE and PRESENCE_SUBSCRIBE, presence gives PRESENCE, the annotation and object operations their
+     * own modes, and "*" all of them. One pass over the resources.
+     */
     public int grantedModes(String channel, int requestedModes) {
         int allowed = 0;
-        if (permits(channel, Operation.PUBLISH)) allowed |= Flags.PUBLISH;
-        if (permits(channel, Operation.SUBSCRIBE)) allowed |= Flags.SUBSCRIBE | Flags.PRESENCE_SUBSCRIBE;
-        if (permits(channel, Operation.PRESENCE)) allowed |= Flags.PRESENCE;
-        if (permits(channel, Operation.ANNOTATION_PUBLISH)) allowed |= Flags.ANNOTATION_PUBLISH;
-        if (permits(channel, Operation.ANNOTATION_SUBSCRIBE)) allowed |= Flags.ANNOTATION_SUBSCRIBE;
-        if (permits(channel, Operation.OBJECT_PUBLISH)) allowed |= Flags.OBJECT_PUBLISH;
-        if (permits(channel, Operation.OBJECT_SUBSCRIBE)) allowed |= Flags.OBJECT_SUBSCRIBE;
+        for (Entry e : compiled) {
+            if ((e.modes() & requestedModes & ~allowed) != 0 && e.matcher().matches(channel)) {
+                allowed |= e.modes();
+            }
+        }
         return requestedModes & allowed;
     }
 
+    private static int modes(int ops) {
+        int m = 0;
+        if ((ops & Operation.PUBLISH.bit()) != 0) m |= Flags.PUBLISH;
+        if ((ops & Operation.SUBSCRIBE.bit()) != 0) m |= Flags.SUBSCRIBE | Flags.PRESENCE_SUBSCRIBE;
+        if ((ops & Operation.PRESENCE.bit()) != 0) m |= Flags.PRESENCE;
+        if ((ops & Operation.ANNOTATION_PUBLISH.bit()) != 0) m |= Flags.ANNOTATION_PUBLISH;
+        if ((ops & Operation.ANNOTATION_SUBSCRIBE.bit()) != 0) m |= Flags.ANNOTATION_SUBSCRIBE;
+        if ((ops & Operation.OBJECT_PUBLISH.bit()) != 0) m |= Flags.OBJECT_PUBLISH;
+        if ((ops & Operation.OBJECT_SUBSCRIBE.bit()) != 0) m |= Flags.OBJECT_SUBSCRIBE;
+        return m;
+    }
+
     /**
-     * A token's capability: what was requested, limited to what this (the key's) capability allows. A
-     * requested resource survives when some key resource covers it, with the operations both allow.
+     * A token's capability: {@code requested} narrowed to what this (the key's) capability allows, as Ably does
+     * for token requests and JWTs. Each requested resource is intersected with each key resource (see
+     * {@link CapabilityMatcher}); operations intersect with "*" as identity. Nothing left is 40160/401, as
+     * Ably answers an empty ops or paths intersection.
      */
     public Capability intersect(Capability requested) {
-        TreeMap<String, TreeSet<String>> out = new TreeMap<>();
-        for (Map.Entry<String, TreeSet<String>> req : requested.entries.entrySet()) {
-            String resource = req.getKey();
-            TreeSet<String> ops = new TreeSet<>();
-            for (Map.Entry<String, TreeSet<String>> key : entries.entrySet()) {
-                if (!covers(key.getKey(), resource)) {
+        Capability out = intersection(requested);
+        if (out.isEmpty()) {
+            throw new AblyException(40160, 401, "Requested capability " + requested.json
+                    + " is not permitted by the key's capability " + json);
+        }
+        return out;
+    }
+
+    /** As {@link #intersect}, but an empty result is returned rather than refused. */
+    Capability intersection(Capability requested) {
+        SortedMap<String, SortedSet<String>> out = new TreeMap<>();
+        for (Entry req : requested.compiled) {
+            for (Entry key : compiled) {
+                int ops = req.ops() & key.ops();
+                if (ops == 0) {
                     continue;
                 }
-                boolean keyAll = key.getValue().contains("*");
-                for (String op : req.getValue()) {
-                    if (op.equals("*")) {
-                        ops.addAll(keyAll ? Set.of("*") : key.getValue());
-                    } else if (keyAll || key.getValue().contains(op)) {
-                        ops.add(op);
+                String resource = key.matcher().intersect(req.matcher());
+                if (resource == null) {
+                    continue;
+                }
+                SortedSet<String> merged = out.computeIfAbsent(resource, r -> new TreeSet<>());
+                if (ops == ALL_OPS || merged.contains(Operation.ALL)) {
+                    merged.clear();
+                    merged.add(Operation.ALL);
+                    continue;
+                }
+                for (Operation o : Operation.values()) {
+                    if ((ops & o.bit()) != 0) {
+                        merged.add(o.wireName());
                     }
                 }
             }
-            if (ops.contains("*")) {
-                ops.retainAll(Set.of("*"));
-            }
-            if (!ops.isEmpty()) {
-                out.put(resource, ops);
-            }
         }
-        if (out.isEmpty()) {
-            throw new AblyException(40160, 401, "Requested capability " + requested.toJson()
-                    + " is not permitted by the key's capability " + toJson());
-        }
-        return new Capability(out);
+        return out.isEmpty() ? NONE : new Capability(out);
     }
 
-    /** True if every channel the resource pattern matches is matched by the key pattern. */
-    private static boolean covers(String keyPattern, String resource) {
-        if (keyPattern.equals(resource) || keyPattern.equals("[*]*")) {
-            return true;
-        }
-        CapabilityMatcher key = new CapabilityMatcher(keyPattern);
-        if (resource.endsWith("*")) {
-            String resPrefix = resource.substring(0, resource.length() - 1);
-            if (resource.equals("[*]*")) {
-                return false;
-            }
-            if (!keyPattern.endsWith("*")) {
-                return false;
-            }
-            String keyPrefix = keyPattern.substring(0, keyPattern.length() - 1);
-            return keyPrefix.isEmpty() ? !resPrefix.startsWith("[") : resPrefix.startsWith(keyPrefix);
-        }
-        return key.matches(resource);
+    /** True if this grants nothing at all. */
+    public boolean isEmpty() {
+        return compiled.length == 0;
     }
 
-    /** Canonical JSON: resources sorted, operations sorted, compact — what the SDKs sign. */
+    /** Resource name to its sorted operations, in canonical order. */
+    public SortedMap<String, SortedSet<String>> entries() {
+        return entries;
+    }
+
+    /**
+     * Canonical JSON, as the SDKs canonicalise a capability before signing a TokenRequest (ably-js
+     * {@code c14n}, ably-java {@code Capability.c14n}): resource names sorted, each operation list sorted, compact.
+     */
     public String toJson() {
-        ObjectNode root = JSON.createObjectNode();
-        for (Map.Entry<String, TreeSet<String>> e : entries.entrySet()) {
-            ArrayNode ops = root.putArray(e.getKey());
-            e.getValue().forEach(ops::add);
-        }
-        return root.toString();
+        return json;
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Capability c && c.entries.equals(entries);
+        return o instanceof Capability c && c.json.equals(json);
     }
 
     @Override
     public int hashCode() {
-        return entries.hashCode();
+        return json.hashCode();
     }
 
     @Override
     public String toString() {
-        return toJson();
+        return json;
     }
 }

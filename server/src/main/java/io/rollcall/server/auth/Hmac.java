@@ -6,7 +6,7 @@ import java.security.MessageDigest;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
-/** HMAC-SHA256 with a key secret, and a constant-time comparison for what it produces. */
+/** HMAC-SHA256 keyed with a key secret (UTF-8, as the SDKs key it), and a constant-time comparison. */
 final class Hmac {
     private Hmac() {}
 
@@ -20,6 +20,7 @@ final class Hmac {
         }
     }
 
+    /** Compares without leaking, through timing, how much of a guessed MAC or secret was right. */
     static boolean equal(String a, String b) {
         return a != null && b != null
                 && MessageDigest.isEqual(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));

@@ -8,12 +8,21 @@ import com.auth0.jwt.interfaces.Claim;
 import com.auth0.jwt.interfaces.DecodedJWT;
 import io.rollcall.server.protocol.AblyException;
 import java.time.Clock;
+import java.util.Date;
 
 /**
- * Ably JWTs: HS256, header {@code kid} = keyName, signed with that key's secret; claims {@code exp},
- * {@code x-ably-capability} (a JSON string, limited by the key's capability) and {@code x-ably-clientId}.
+ * Ably JWTs (ably/docs {@code auth/token/jwt.mdx}): HS256, header {@code kid} = keyName, signed with that key's
+ * secret; claims {@code iat} and {@code exp} in seconds, {@code x-ably-capability} (a JSON string, narrowed to the
+ * key's capability) and optionally {@code x-ably-clientId}.
+ *
+ * <p>Errors (ably-common {@code protocol/errors.json}): anything that is not a well-formed Ably JWT is 40144
+ * "invalid JWT format"; a kid naming no key, or a signature that does not verify, 40143 "token unrecognised";
+ * past {@code exp}, 40142 "token expired". All with status 401, so SDKs treat them as token errors and renew.
  */
 final class JwtVerifier {
+    static final String CAPABILITY_CLAIM = "x-ably-capability";
+    static final String CLIENT_ID_CLAIM = "x-ably-clientId";
+
     private final Keyring keys;
     private final Clock clock;
 
@@ -22,9 +31,9 @@ final class JwtVerifier {
         this.clock = clock;
     }
 
+    /** A JWT is base64url parts joined by '.'; neither native tokens nor base64 contain a '.'. */
     static boolean looksLikeJwt(String token) {
-        int first = token.indexOf('.');
-        return first > 0 && token.indexOf('.', first + 1) > first && token.chars().filter(c -> c == '.').count() == 2;
+        return token.indexOf('.') >= 0;
     }
 
     AuthContext verify(String token) {
@@ -32,32 +41,61 @@ final class JwtVerifier {
         try {
             jwt = JWT.decode(token);
         } catch (JWTDecodeException e) {
-            throw new AblyException(40144, 400, "Invalid JWT format");
-        }
-        ApiKey key = jwt.getKeyId() == null ? null : keys.find(jwt.getKeyId());
-        if (key == null) {
-            throw new AblyException(40143, 401, "Token unrecognised: JWT kid names no key of this server");
+            throw invalid("it does not decode (" + e.getMessage() + ")");
         }
         if (!"HS256".equals(jwt.getAlgorithm())) {
-            throw new AblyException(40144, 400, "Invalid JWT: only HS256 is supported");
+            throw invalid("alg must be HS256, not " + jwt.getAlgorithm());
+        }
+        if (jwt.getKeyId() == null) {
+            throw invalid("the header has no kid naming the key that signed it");
+        }
+        ApiKey key = keys.find(jwt.getKeyId());
+        if (key == null) {
+            throw new AblyException(40143, 401, "Token unrecognised: the JWT's kid " + jwt.getKeyId() + " names no key here");
         }
         try {
             Algorithm.HMAC256(key.secret()).verify(jwt);
         } catch (SignatureVerificationException e) {
-            throw new AblyException(40143, 401, "Token unrecognised: JWT signature does not verify");
+            throw new AblyException(40143, 401, "Token unrecognised: the JWT's signature does not verify");
         }
-        if (jwt.getExpiresAt() == null) {
-            throw new AblyException(40144, 400, "Invalid JWT: no exp claim");
+        Date exp = jwt.getExpiresAt();
+        if (exp == null) {
+            throw invalid("it has no exp claim");
         }
-        long expires = jwt.getExpiresAt().getTime();
+        long expires = exp.getTime();
         if (clock.millis() >= expires) {
-            throw new AblyException(40142, 401, "Token expired");
+            throw new AblyException(40142, 401, "Token expired at " + expires);
         }
-        Claim cap = jwt.getClaim("x-ably-capability");
-        Capability capability = cap.isMissing() || cap.isNull() ? key.capability()
-                : key.capability().intersect(Capability.parse(cap.asString()));
-        Claim clientId = jwt.getClaim("x-ably-clientId");
-        return new AuthContext(key.appId(), key.keyName(), clientId.isMissing() || clientId.isNull() ? null : clientId.asString(),
+        Capability capability = key.capability();
+        String capabilityJson = stringClaim(jwt, CAPABILITY_CLAIM);
+        if (capabilityJson != null) {
+            Capability requested;
+            try {
+                requested = Capability.parse(capabilityJson);
+            } catch (AblyException e) {
+                throw invalid(CAPABILITY_CLAIM + " is not a valid capability: " + e.error().message());
+            }
+            capability = key.capability().intersect(requested);
+        }
+        String clientId = stringClaim(jwt, CLIENT_ID_CLAIM);
+        return new AuthContext(key.appId(), key.keyName(), clientId == null || clientId.isEmpty() ? null : clientId,
                 capability, expires, AuthContext.Kind.JWT);
+    }
+
+    /** The claim's string value, null when absent; any other type is a malformed JWT. */
+    private static String stringClaim(DecodedJWT jwt, String name) {
+        Claim c = jwt.getClaim(name);
+        if (c.isMissing() || c.isNull()) {
+            return null;
+        }
+        String s = c.asString();
+        if (s == null) {
+            throw invalid(name + " must be a string");
+        }
+        return s;
+    }
+
+    private static AblyException invalid(String why) {
+        return new AblyException(40144, 401, "Invalid JWT format: " + why);
     }
 }

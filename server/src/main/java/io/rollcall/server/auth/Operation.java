@@ -1,6 +1,13 @@
 package io.rollcall.server.auth;
 
-/** The operations a capability grants on a resource (Ably's capability operation names). */
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The operations a capability grants on a resource, with Ably's wire names (ably/docs
+ * {@code auth/capabilities.mdx} "Capability operations"; ably-js {@code capabilityOp}). Note Ably's name for
+ * statistics is {@code stats}.
+ */
 public enum Operation {
     PUBLISH("publish"),
     SUBSCRIBE("subscribe"),
@@ -13,12 +20,23 @@ public enum Operation {
     OBJECT_SUBSCRIBE("object-subscribe"),
     PUSH_SUBSCRIBE("push-subscribe"),
     PUSH_ADMIN("push-admin"),
-    STATISTICS("statistics"),
+    STATS("stats"),
     PRIVILEGED_HEADERS("privileged-headers"),
     MESSAGE_UPDATE_OWN("message-update-own"),
     MESSAGE_UPDATE_ANY("message-update-any"),
     MESSAGE_DELETE_OWN("message-delete-own"),
     MESSAGE_DELETE_ANY("message-delete-any");
+
+    /** The wire name that grants every operation. */
+    public static final String ALL = "*";
+
+    private static final Map<String, Operation> BY_WIRE_NAME = new HashMap<>();
+
+    static {
+        for (Operation o : values()) {
+            BY_WIRE_NAME.put(o.wireName, o);
+        }
+    }
 
     private final String wireName;
 
@@ -30,13 +48,14 @@ public enum Operation {
         return wireName;
     }
 
+    /** The operation with this wire name, or null if Ably defines none (the wildcard {@code "*"} included). */
     public static Operation fromWire(String name) {
-        for (Operation o : values()) {
-            if (o.wireName.equals(name)) {
-                return o;
-            }
-        }
-        return null;
+        return name == null ? null : BY_WIRE_NAME.get(name);
+    }
+
+    /** This operation's bit in an operation mask; ordinals stay below 32. */
+    int bit() {
+        return 1 << ordinal();
     }
 
     @Override
