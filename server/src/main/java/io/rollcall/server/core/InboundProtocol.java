@@ -372,7 +372,13 @@ public final class InboundProtocol {
             return;
         }
         if ((nextId == null || "*".equals(nextId)) && currentId != null && !"*".equals(currentId)) {
-            next = node.authenticator().resolveClientId(next, currentId);
+            try {
+                next = node.authenticator().resolveClientId(next, currentId);
+            } catch (AblyException e) {
+                // e.g. an anonymous token cannot carry an identified connection on: the client must be told.
+                fatal(c, e.error());
+                return;
+            }
         }
         c.auth(next);
         armTokenExpiry(c);

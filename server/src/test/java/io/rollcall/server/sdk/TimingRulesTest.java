@@ -74,6 +74,22 @@ class TimingRulesTest {
         }
     }
 
+    /** Re-auth with credentials that cannot carry the connection's identity on is an ERROR, not a crash. */
+    @Test
+    void reauthWithAnIncompatibleTokenIsAFatalError() {
+        String keyName = TestServer.KEY.substring(0, TestServer.KEY.indexOf(':'));
+        String secret = TestServer.KEY.substring(TestServer.KEY.indexOf(':') + 1);
+        String anonymous = JWT.create().withKeyId(keyName).withIssuedAt(new Date())
+                .withExpiresAt(new Date(System.currentTimeMillis() + 3_600_000)).sign(Algorithm.HMAC256(secret));
+        try (TestServer server = TestServer.start();
+             RawSocket s = RawSocket.open(server.port(), "access_token=" + jwt(3_600_000), false)) {
+            s.next(4);
+            s.send("{\"action\":17,\"auth\":{\"accessToken\":\"" + anonymous + "\"}}");
+            assertThat(s.next(9).path("error").path("code").asInt()).isEqualTo(40102);
+            assertThat(Await.get(s.closeCode)).isEqualTo(1000);
+        }
+    }
+
     @Test
     void zeroFlipsGoOutAtOnceAndOtherChangesWaitForTheInterval() throws Exception {
         long interval = 1500;
