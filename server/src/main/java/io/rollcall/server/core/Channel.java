@@ -258,7 +258,7 @@ public final class Channel {
                 }
             }
         }
-        occupancyEvents.changed();
+        occupancyEvents.changed(now);
     }
 
     /** Called by the sweeper: closes and forgets the channel once it has been idle long enough. */

@@ -219,8 +219,11 @@ public final class InboundProtocol {
             stamped.add(m);
         }
         out.messages = stamped;
-        Channel ch = c.app().channel(name);
-        ch.stampSerial(out);
+        // Only a channel held here has subscribers (and attach cursors) to stamp; publishing creates none.
+        Channel ch = c.app().existing(name);
+        if (ch != null) {
+            ch.stampSerial(out);
+        }
         node.telemetry().messagesIn(stamped.size());
         node.broker().publish(new ChannelKey(c.app().id(), name), Publication.messages(new EncodedMessage(out), c.id()));
     }

@@ -50,9 +50,8 @@ final class OccupancyEvents {
         return scheduled != null;
     }
 
-    /** Called after every metric change, with the channel monitor held. */
-    void changed() {
-        OccupancyMetrics.Snapshot now = channel.occupancyLocked();
+    /** Called after every metric change, with the channel monitor held and the current reading. */
+    void changed(OccupancyMetrics.Snapshot now) {
         if (subscribers == 0) {
             lastSent = now;
             return;

@@ -137,35 +137,39 @@ final class JacksonProtocolCodec implements ProtocolCodec {
         return pm;
     }
 
+    /** Reads a field of one message kind that the shared fields do not cover; false if it is not one. */
+    private interface OwnField<T extends BaseMessage> {
+        boolean read(JsonParser p, String field, T m) throws IOException;
+    }
+
     private Message readMessage(JsonParser p) throws IOException {
-        Message m = new Message();
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String field = p.currentName();
-            JsonToken t = p.nextToken();
-            if (isAbsent(p, t)) {
-                continue;
+        return readBaseMessage(p, new Message(), (q, field, m) -> {
+            if (!field.equals("name")) {
+                return false;
             }
-            if (field.equals("name")) {
-                m.name = readString(p, field);
-            } else if (!readBaseField(p, t, field, m)) {
-                p.skipChildren();
-            }
-        }
-        normaliseData(m);
-        return m;
+            m.name = readString(q, field);
+            return true;
+        });
     }
 
     private PresenceMessage readPresence(JsonParser p) throws IOException {
-        PresenceMessage m = new PresenceMessage();
+        return readBaseMessage(p, new PresenceMessage(), (q, field, m) -> {
+            if (!field.equals("action")) {
+                return false;
+            }
+            m.action = (int) readLong(q, field);
+            return true;
+        });
+    }
+
+    private <T extends BaseMessage> T readBaseMessage(JsonParser p, T m, OwnField<T> own) throws IOException {
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String field = p.currentName();
             JsonToken t = p.nextToken();
             if (isAbsent(p, t)) {
                 continue;
             }
-            if (field.equals("action")) {
-                m.action = (int) readLong(p, field);
-            } else if (!readBaseField(p, t, field, m)) {
+            if (!own.read(p, field, m) && !readBaseField(p, t, field, m)) {
                 p.skipChildren();
             }
         }
