@@ -3,14 +3,17 @@ package io.rollcall.server;
 import io.rollcall.server.auth.Authenticator;
 import io.rollcall.server.auth.Keyring;
 import io.rollcall.server.config.ServerConfig;
+import io.rollcall.server.config.Limits;
+import io.rollcall.server.core.Broker;
 import io.rollcall.server.core.Node;
+import io.rollcall.server.engine.redis.RedisBroker;
+import io.rollcall.server.engine.redis.RedisSettings;
 import io.rollcall.server.engine.memory.MemoryBroker;
 import io.rollcall.server.integrations.Webhooks;
 import io.rollcall.server.metrics.Telemetry;
 import io.rollcall.server.transport.HttpServer;
 import java.net.InetSocketAddress;
 import java.time.Clock;
-import java.util.UUID;
 
 /**
  * A running Rollcall server: wires auth, the engine, the core and the transport from a {@link ServerConfig}.
@@ -26,9 +29,9 @@ public final class Rollcall implements AutoCloseable {
     private Rollcall(ServerConfig config, Clock clock) throws InterruptedException {
         Keyring keyring = new Keyring(config.keys());
         Authenticator auth = new Authenticator(keyring, clock);
-        String nodeId = "node-" + UUID.randomUUID().toString().substring(0, 8);
+        String nodeId = Node.newNodeId();
         Telemetry telemetry = Telemetry.prometheus();
-        this.node = new Node(config.limits(), clock, auth, new MemoryBroker(nodeId), telemetry);
+        this.node = new Node(config.limits(), clock, auth, broker(config, nodeId, clock, telemetry), telemetry);
         // Integrations listen to core events; with a config file, its webhook rules are re-read when it changes.
         if (!config.webhooks().isEmpty() || config.configFile() != null) {
             this.webhooks = new Webhooks(config.webhooks(), keyring, clock, telemetry.registry(), config.configFile(), WEBHOOK_RELOAD);
@@ -38,6 +41,15 @@ public final class Rollcall implements AutoCloseable {
         }
         this.http = new HttpServer(node, config.eventLoops());
         this.address = http.bind(config.host(), config.port());
+    }
+
+    private static Broker broker(ServerConfig config, String nodeId, Clock clock, Telemetry telemetry) {
+        if (config.engine().equals("redis")) {
+            Limits l = config.limits();
+            return new RedisBroker(new RedisSettings(config.redisUri(), l.nodeLease(), l.redisCommandQueue(),
+                    l.redisCommandTimeout(), l.redisReconnectMax()), nodeId, clock, telemetry.registry());
+        }
+        return new MemoryBroker(nodeId);
     }
 
     public static Rollcall start(ServerConfig config) throws InterruptedException {

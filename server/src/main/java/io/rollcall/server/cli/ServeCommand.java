@@ -36,6 +36,13 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--config", description = "YAML or JSON config file (env ROLLCALL_CONFIG).")
     Path config;
 
+    @Option(names = "--engine", description = "memory (default: one node) or redis (many nodes; env ROLLCALL_ENGINE).")
+    String engine;
+
+    @Option(names = "--redis", description = "Redis URI for the redis engine: redis://[:password@]host:port[/db], "
+            + "rediss:// for TLS, redis-sentinel://host:port/db#master (env ROLLCALL_REDIS). Implies --engine redis.")
+    String redis;
+
     @Option(names = "--limit", description = "Override a limit: name=value, e.g. presenceGrace=15000. Repeatable.")
     Map<String, String> limitOverrides = Map.of();
 
@@ -94,8 +101,12 @@ public final class ServeCommand implements Callable<Integer> {
             }
             b.keys(apiKeys);
         }
+        if (env.get("ROLLCALL_REDIS") != null) b.redisUri(env.get("ROLLCALL_REDIS")).engine("redis");
+        if (env.get("ROLLCALL_ENGINE") != null) b.engine(env.get("ROLLCALL_ENGINE"));
         if (host != null) b.host(host);
         if (port != null) b.port(port);
+        if (redis != null) b.redisUri(redis).engine("redis");
+        if (engine != null) b.engine(engine);
         Limits.Builder lb = b.limits().toBuilder();
         for (Map.Entry<String, String> e : limitOverrides.entrySet()) {
             LimitSetting.apply(lb, e.getKey(), e.getValue(), "--limit");

@@ -35,8 +35,10 @@ public final class ConfigFile {
                 case "keys" -> into.keys(keys(file, v));
                 case "limits" -> into.limits(limits(file, v));
                 case "webhooks" -> into.webhooks(v);
+                case "engine" -> into.engine(v.asText());
+                case "redis" -> into.redisUri(v.asText());
                 default -> throw new IllegalArgumentException(file + ": unknown setting '" + e.getKey()
-                        + "' (known: host, port, eventLoops, keys, limits, webhooks)");
+                        + "' (known: host, port, eventLoops, keys, limits, webhooks, engine, redis)");
             }
         }
         return into;

@@ -24,6 +24,10 @@ public final class LimitSetting {
                 case "maxRestBodySize" -> b.maxRestBodySize(Integer.parseInt(value));
                 case "channelRetention" -> b.channelRetention(ConfigFile.duration(value));
                 case "replayMessages" -> b.replayMessages(Integer.parseInt(value));
+                case "nodeLease" -> b.nodeLease(ConfigFile.duration(value));
+                case "redisCommandQueue" -> b.redisCommandQueue(Integer.parseInt(value));
+                case "redisCommandTimeout" -> b.redisCommandTimeout(ConfigFile.duration(value));
+                case "redisReconnectMax" -> b.redisReconnectMax(ConfigFile.duration(value));
                 default -> throw new IllegalArgumentException(source + ": unknown limit '" + name + "'");
             }
         } catch (NumberFormatException | java.time.format.DateTimeParseException e) {

@@ -23,7 +23,11 @@ public record Limits(
         Duration tokenRenewalNotice,
         int maxRestBodySize,
         Duration channelRetention,
-        int replayMessages) {
+        int replayMessages,
+        Duration nodeLease,
+        int redisCommandQueue,
+        Duration redisCommandTimeout,
+        Duration redisReconnectMax) {
 
     public static Builder builder() {
         return new Builder();
@@ -55,6 +59,10 @@ public record Limits(
         private int maxRestBodySize = 524_288;
         private Duration channelRetention = Duration.ofSeconds(30);
         private int replayMessages = 100;
+        private Duration nodeLease = Duration.ofSeconds(10);
+        private int redisCommandQueue = 100_000;
+        private Duration redisCommandTimeout = Duration.ofSeconds(5);
+        private Duration redisReconnectMax = Duration.ofSeconds(1);
 
         Builder() {}
 
@@ -76,6 +84,10 @@ public record Limits(
             maxRestBodySize = l.maxRestBodySize;
             channelRetention = l.channelRetention;
             replayMessages = l.replayMessages;
+            nodeLease = l.nodeLease;
+            redisCommandQueue = l.redisCommandQueue;
+            redisCommandTimeout = l.redisCommandTimeout;
+            redisReconnectMax = l.redisReconnectMax;
         }
 
         public Builder maxMessageSize(int v) { maxMessageSize = positive(v, "maxMessageSize"); return this; }
@@ -96,6 +108,11 @@ public record Limits(
         public Builder channelRetention(Duration v) { channelRetention = v; return this; }
         public Builder replayMessages(int v) { replayMessages = positive(v, "replayMessages"); return this; }
 
+        public Builder nodeLease(Duration v) { nodeLease = v; return this; }
+        public Builder redisCommandQueue(int v) { redisCommandQueue = positive(v, "redisCommandQueue"); return this; }
+        public Builder redisCommandTimeout(Duration v) { redisCommandTimeout = v; return this; }
+        public Builder redisReconnectMax(Duration v) { redisReconnectMax = v; return this; }
+
         public Limits build() {
             if (maxMessageSize > maxFrameSize) {
                 throw new IllegalArgumentException("maxMessageSize must not exceed maxFrameSize");
@@ -103,7 +120,8 @@ public record Limits(
             return new Limits(maxMessageSize, maxFrameSize, maxInboundRate, connectionStateTtl, maxIdleInterval,
                     presenceGrace, outboundQueueMessages, resumeBufferMessages, maxPresenceMembers,
                     maxPresenceDataSize, syncPageSize, occupancyInterval, maxChannelsPerConnection,
-                    tokenRenewalNotice, maxRestBodySize, channelRetention, replayMessages);
+                    tokenRenewalNotice, maxRestBodySize, channelRetention, replayMessages, nodeLease,
+                    redisCommandQueue, redisCommandTimeout, redisReconnectMax);
         }
 
         private static int positive(int v, String name) {

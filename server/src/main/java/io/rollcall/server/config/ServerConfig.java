@@ -14,9 +14,15 @@ import java.util.Objects;
  * is re-read for webhook rules while the server runs.
  */
 public record ServerConfig(String host, int port, List<ApiKey> keys, Limits limits, int eventLoops,
-                           List<WebhookRule> webhooks, Path configFile) {
+                           List<WebhookRule> webhooks, Path configFile, String engine, String redisUri) {
     public ServerConfig {
         Objects.requireNonNull(host, "host");
+        if (!engine.equals("memory") && !engine.equals("redis")) {
+            throw new IllegalArgumentException("engine must be 'memory' or 'redis', was '" + engine + "'");
+        }
+        if (engine.equals("redis") && (redisUri == null || redisUri.isBlank())) {
+            throw new IllegalArgumentException("the redis engine needs a Redis URI (--redis redis://host:port)");
+        }
         keys = List.copyOf(keys);
         webhooks = List.copyOf(webhooks);
         if (keys.isEmpty()) {
@@ -39,6 +45,8 @@ public record ServerConfig(String host, int port, List<ApiKey> keys, Limits limi
         private int eventLoops = Runtime.getRuntime().availableProcessors();
         private JsonNode webhooks;
         private Path configFile;
+        private String engine = "memory";
+        private String redisUri;
 
         public Builder host(String v) { host = v; return this; }
         public Builder port(int v) { port = v; return this; }
@@ -48,6 +56,9 @@ public record ServerConfig(String host, int port, List<ApiKey> keys, Limits limi
         /** The {@code webhooks} section of a config file; checked against the keys at build(). */
         public Builder webhooks(JsonNode section) { webhooks = section; return this; }
         public Builder configFile(Path v) { configFile = v; return this; }
+        /** {@code memory} (one node) or {@code redis} (many nodes sharing {@link #redisUri}). */
+        public Builder engine(String v) { engine = v; return this; }
+        public Builder redisUri(String v) { redisUri = v; return this; }
 
         public List<ApiKey> keys() {
             return keys;
@@ -59,7 +70,7 @@ public record ServerConfig(String host, int port, List<ApiKey> keys, Limits limi
 
         public ServerConfig build() {
             List<WebhookRule> rules = Webhooks.parse(webhooks, new Keyring(keys));
-            return new ServerConfig(host, port, keys, limits, eventLoops, rules, configFile);
+            return new ServerConfig(host, port, keys, limits, eventLoops, rules, configFile, engine, redisUri);
         }
     }
 }

@@ -25,18 +25,29 @@ public final class App {
         return node;
     }
 
-    /** The live channel of that (already validated) name, created on demand. */
+    /**
+     * The live channel of that (already validated) name, created on demand. A new channel subscribes with the
+     * engine and is seeded with what other nodes hold (at once with the memory engine); until then it queues.
+     */
     public Channel channel(String name) {
         while (true) {
-            Channel ch = channels.computeIfAbsent(name, n -> {
-                node.broker().subscribe(new ChannelKey(id, n));
-                return new Channel(this, n);
-            });
+            Channel[] created = new Channel[1];
+            Channel ch = channels.computeIfAbsent(name, n -> created[0] = new Channel(this, n));
+            if (created[0] != null) {
+                // Outside computeIfAbsent: the memory engine seeds synchronously, on this thread.
+                node.broker().subscribe(new ChannelKey(id, name))
+                        .whenComplete((state, error) -> ch.seed(error == null ? state : ChannelState.EMPTY, false));
+            }
             if (!ch.isClosed()) {
                 return ch;
             }
             channels.remove(name, ch);
         }
+    }
+
+    /** Every channel this node holds. */
+    java.util.Collection<Channel> channels() {
+        return channels.values();
     }
 
     /** The channel if this node holds it, without creating it. */

@@ -7,17 +7,26 @@ import io.rollcall.server.protocol.PresenceMessage;
 import io.rollcall.server.protocol.ProtocolMessage;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.function.Predicate;
 
 /**
  * One channel of one app on this node: its attachments, presence set and occupancy. Every method holds the
  * channel's own monitor (there is no global lock), which also fixes the order in which a channel's events
  * reach each connection: ATTACHED, then SYNC, then live events.
+ *
+ * <p>With several nodes the presence set is a replica of the whole channel's (members of every node), and
+ * occupancy adds every other node's share to this node's. A new channel is <em>seeded</em> from the engine
+ * before it serves anyone: attaches and other nodes' events wait until the seed is in, so no event falls
+ * between the seed and the live stream. The same happens on a re-seed after the engine lost its backend.
  */
 public final class Channel {
     private final App app;
     private final String name;
+    private final ChannelKey key;
     private final Map<Connection, Attachment> attachments = new HashMap<>();
     private final PresenceSet presence = new PresenceSet();
     private final OccupancyMetrics occupancy = new OccupancyMetrics();
@@ -27,10 +36,19 @@ public final class Channel {
     private boolean closed;
     private boolean active;
     private OccupancyMetrics.Snapshot lastObserved = OccupancyMetrics.Snapshot.EMPTY;
+    /** Other nodes' shares of the connection-based metrics, by node id. */
+    private final Map<String, OccupancyMetrics.Snapshot> remoteShares = new HashMap<>();
+    /** This node's share as last reported to the engine. */
+    private OccupancyMetrics.Snapshot reportedShare = OccupancyMetrics.Snapshot.EMPTY;
+    /** Non-null while (re-)seeding: other nodes' events, applied in order once the seed is in. */
+    private List<Runnable> waiting = new ArrayList<>();
+    /** Attaches that arrived while seeding, answered once the seed is in. */
+    private final Map<Connection, Runnable> pendingAttaches = new LinkedHashMap<>();
 
     Channel(App app, String name) {
         this.app = app;
         this.name = name;
+        this.key = new ChannelKey(app.id(), name);
         this.occupancyEvents = new OccupancyEvents(this, app.node());
         this.lastActive = app.node().clock().millis();
     }
@@ -56,6 +74,14 @@ public final class Channel {
     synchronized boolean attach(Connection conn, AttachRequest req, boolean resumed) {
         if (closed) {
             return false;
+        }
+        if (waiting != null) {
+            pendingAttaches.put(conn, () -> {
+                if (!conn.isClosed()) {
+                    attach(conn, req, resumed);
+                }
+            });
+            return true;
         }
         Attachment a = attachments.get(conn);
         if (a == null) {
@@ -90,8 +116,129 @@ public final class Channel {
         conn.releaseHeld(name);
         occupancyEvents.addSubscriber(a);
         touch();
-        changed();
+        changed(true);
         return true;
+    }
+
+    /**
+     * Takes in what the other nodes hold: the first time (before anyone is served), or after the engine may
+     * have missed events ({@code reconcile}: subscribers are told what changed). A null state (the engine
+     * could not answer) changes nothing. Then replays the events that waited, and answers waiting attaches.
+     */
+    synchronized void seed(ChannelState state, boolean reconcile) {
+        if (state != null) {
+            String self = app.node().nodeId();
+            List<PresenceMessage> remote = new ArrayList<>();
+            for (PresenceMessage m : state.members()) {
+                if (!Node.ownerOf(m.connectionId).equals(self)) {
+                    remote.add(m);
+                }
+            }
+            if (reconcile) {
+                replaceMembers(m -> !Node.ownerOf(m.connectionId).equals(self), remote, false);
+            } else {
+                for (PresenceMessage m : remote) {
+                    presence.apply(m);
+                }
+                occupancy.setPresenceMembers(presence.size());
+            }
+            remoteShares.clear();
+            state.occupancy().forEach((node, share) -> {
+                if (!node.equals(self)) {
+                    remoteShares.put(node, share);
+                }
+            });
+        }
+        List<Runnable> replay = waiting;
+        waiting = null;
+        if (replay != null) {
+            replay.forEach(Runnable::run);
+        }
+        // Takes in the seeded state quietly, so a waiting attach reports only what it changes itself.
+        changed(false);
+        List<Runnable> attaches = new ArrayList<>(pendingAttaches.values());
+        pendingAttaches.clear();
+        for (Runnable attach : attaches) {
+            attach.run();
+        }
+    }
+
+    /** Re-reads what the other nodes hold; their events wait meanwhile. */
+    synchronized void reseed() {
+        if (closed || waiting != null) {
+            return;
+        }
+        waiting = new ArrayList<>();
+        app.node().broker().state(key).whenComplete((state, error) -> seed(error == null ? state : null, true));
+    }
+
+    /** Another node's share of the occupancy metrics; null once it has none. */
+    synchronized void remoteShare(String nodeId, OccupancyMetrics.Snapshot share) {
+        if (waiting != null) {
+            waiting.add(() -> remoteShare(nodeId, share));
+            return;
+        }
+        if (share == null || share.withPresenceMembers(0).equals(OccupancyMetrics.Snapshot.EMPTY)) {
+            remoteShares.remove(nodeId);
+        } else {
+            remoteShares.put(nodeId, share);
+        }
+        changed(false);
+    }
+
+    /** A node's full member list on this channel: members of it not listed leave, listed ones enter or update. */
+    synchronized void refresh(String nodeId, List<PresenceMessage> members) {
+        if (waiting != null) {
+            waiting.add(() -> refresh(nodeId, members));
+            return;
+        }
+        replaceMembers(m -> Node.ownerOf(m.connectionId).equals(nodeId), members, false);
+    }
+
+    /** A node is gone: its members leave and its share stops counting. The node that reaped it reports it. */
+    synchronized void nodeGone(String nodeId, boolean reapedHere) {
+        if (waiting != null) {
+            waiting.add(() -> nodeGone(nodeId, reapedHere));
+            return;
+        }
+        remoteShares.remove(nodeId);
+        replaceMembers(m -> Node.ownerOf(m.connectionId).equals(nodeId), List.of(), reapedHere);
+        changed(reapedHere);
+    }
+
+    /**
+     * Makes the members selected by {@code owned} exactly {@code wanted}, telling subscribers what changed:
+     * a synthesized LEAVE for each one gone, ENTER or UPDATE for each one new or different.
+     */
+    private void replaceMembers(Predicate<PresenceMessage> owned, List<PresenceMessage> wanted, boolean report) {
+        Map<String, PresenceMessage> want = new LinkedHashMap<>();
+        for (PresenceMessage m : wanted) {
+            if (owned.test(m)) {
+                want.put(m.memberKey(), m);
+            }
+        }
+        long now = app.node().clock().millis();
+        List<PresenceMessage> events = new ArrayList<>();
+        for (PresenceMessage m : presence.snapshot()) {
+            if (owned.test(m) && !want.containsKey(m.memberKey())) {
+                events.add(synthesizedLeave(m, now));
+            }
+        }
+        for (PresenceMessage w : want.values()) {
+            PresenceMessage existing = presence.get(w.connectionId, w.clientId);
+            if (existing == null) {
+                events.add(w.withAction(PresenceMessage.ENTER));
+            } else if (!Objects.equals(existing.id, w.id) || existing.timestamp != w.timestamp) {
+                events.add(w.withAction(PresenceMessage.UPDATE));
+            }
+        }
+        if (events.isEmpty()) {
+            return;
+        }
+        ProtocolMessage pm = ProtocolMessage.of(Action.PRESENCE, name);
+        pm.timestamp = now;
+        pm.presence = events;
+        deliverPresence(new EncodedMessage(pm), events, null, !report);
     }
 
     /** Answers a client SYNC request with a fresh full sync. */
@@ -124,7 +271,7 @@ public final class Channel {
     synchronized boolean detach(Connection conn) {
         Attachment a = attachments.remove(conn);
         if (a == null) {
-            return false;
+            return pendingAttaches.remove(conn) != null;
         }
         conn.attachments.remove(name, a);
         conn.dropHeld(name);
@@ -132,7 +279,7 @@ public final class Channel {
         occupancyEvents.removeSubscriber(a);
         leaveMembersOf(conn.id());
         touch();
-        changed();
+        changed(true);
         return true;
     }
 
@@ -140,8 +287,14 @@ public final class Channel {
         return attachments.get(conn);
     }
 
-    /** Fans a MESSAGE out to subscribers: one encoding per format, shared by every recipient. */
-    synchronized void deliverMessages(EncodedMessage message, String originConnectionId) {
+    /**
+     * Fans a MESSAGE out to subscribers: one encoding per format, shared by every recipient. Another node's
+     * message takes this node's next channel serial first (not yet encoded, so nothing is encoded twice).
+     */
+    synchronized void deliverMessages(EncodedMessage message, String originConnectionId, boolean fromPeer) {
+        if (fromPeer) {
+            stampSerial(message.message());
+        }
         for (Attachment a : attachments.values()) {
             if (!a.has(Flags.SUBSCRIBE)) {
                 continue;
@@ -159,14 +312,19 @@ public final class Channel {
      * Applies presence events to the set and fans them out to presence subscribers, and always to the
      * originating connection (Ably RTP17a: the SDKs track their own members from these echoes).
      */
-    synchronized void deliverPresence(EncodedMessage message, List<PresenceMessage> events, String originConnectionId) {
+    synchronized void deliverPresence(EncodedMessage message, List<PresenceMessage> events, String originConnectionId,
+                                      boolean fromPeer) {
+        if (fromPeer && waiting != null) {
+            waiting.add(() -> deliverPresence(message, events, originConnectionId, true));
+            return;
+        }
         for (PresenceMessage e : events) {
             presence.apply(e);
         }
         occupancy.setPresenceMembers(presence.size());
         List<ChannelObserver> observers = app.node().observers();
-        if (!observers.isEmpty()) {
-            ChannelKey key = new ChannelKey(app.id(), name);
+        // Integrations hear of an event on the node where it happened, so a cluster reports it once.
+        if (!observers.isEmpty() && !fromPeer) {
             for (ChannelObserver o : observers) {
                 o.presenceChanged(key, events);
             }
@@ -177,7 +335,7 @@ public final class Channel {
             }
         }
         touch();
-        changed();
+        changed(!fromPeer);
     }
 
     /** Members leave with a synthesized LEAVE whose id does not start with their connectionId (RTP2b). */
@@ -189,18 +347,22 @@ public final class Channel {
         long now = app.node().clock().millis();
         List<PresenceMessage> leaves = new ArrayList<>(gone.size());
         for (PresenceMessage m : gone) {
-            PresenceMessage leave = m.withAction(PresenceMessage.LEAVE);
-            leave.id = "synthesized:" + connectionId + ':' + now;
-            // SDKs order synthesized events by timestamp (RTP2b), and ably-java drops one that is not strictly
-            // newer: a leave in the same millisecond as the enter would be lost.
-            leave.timestamp = Math.max(now, m.timestamp + 1);
-            leaves.add(leave);
+            leaves.add(synthesizedLeave(m, now));
         }
         ProtocolMessage pm = ProtocolMessage.of(Action.PRESENCE, name);
         pm.timestamp = now;
         pm.presence = leaves;
         // Through the broker like every presence change, so every node holding the channel applies it.
-        app.node().broker().publish(new ChannelKey(app.id(), name), Publication.presence(new EncodedMessage(pm), leaves, null));
+        app.node().broker().publish(key, Publication.presence(new EncodedMessage(pm), leaves, null));
+    }
+
+    private static PresenceMessage synthesizedLeave(PresenceMessage m, long now) {
+        PresenceMessage leave = m.withAction(PresenceMessage.LEAVE);
+        leave.id = "synthesized:" + m.connectionId + ':' + now;
+        // SDKs order synthesized events by timestamp (RTP2b), and ably-java drops one that is not strictly
+        // newer: a leave in the same millisecond as the enter would be lost.
+        leave.timestamp = Math.max(now, m.timestamp + 1);
+        return leave;
     }
 
     /** Validation helpers for presence operations, under the same monitor as the set they read. */
@@ -216,12 +378,50 @@ public final class Channel {
         return presence.snapshot();
     }
 
+    /** The channel's metrics across every node. */
     public synchronized OccupancyMetrics.Snapshot occupancy() {
-        return occupancy.snapshot();
+        return occupancyLocked();
     }
 
+    /** Whether the channel is active on any node. */
     public synchronized boolean isActive() {
-        return !attachments.isEmpty() || presence.size() > 0;
+        return isActiveLocked();
+    }
+
+    private boolean isActiveLocked() {
+        if (!attachments.isEmpty() || presence.size() > 0) {
+            return true;
+        }
+        for (OccupancyMetrics.Snapshot s : remoteShares.values()) {
+            if (!s.isIdle()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Members and shares as a {@link ChannelState} (this node's share under its own id). */
+    synchronized ChannelState state() {
+        Map<String, OccupancyMetrics.Snapshot> shares = new HashMap<>(remoteShares);
+        shares.put(app.node().nodeId(), occupancy.snapshot().withPresenceMembers(0));
+        return new ChannelState(presence.snapshot(), shares);
+    }
+
+    /** True once the seed is in: the replica then speaks for the whole channel. */
+    synchronized boolean isSeeded() {
+        return waiting == null;
+    }
+
+    /** This node's own members and share, for re-registering with the engine. */
+    synchronized Broker.ChannelShare share() {
+        String self = app.node().nodeId();
+        List<PresenceMessage> own = new ArrayList<>();
+        for (PresenceMessage m : presence.snapshot()) {
+            if (Node.ownerOf(m.connectionId).equals(self)) {
+                own.add(m);
+            }
+        }
+        return new Broker.ChannelShare(key, own, occupancy.snapshot().withPresenceMembers(0));
     }
 
     synchronized String currentSerial() {
@@ -238,24 +438,29 @@ public final class Channel {
         lastActive = app.node().clock().millis();
     }
 
-    /** After any change: tells observers of occupancy and lifecycle changes, then the occupancy events. */
-    private void changed() {
-        OccupancyMetrics.Snapshot now = occupancy.snapshot();
-        List<ChannelObserver> observers = app.node().observers();
-        if (!observers.isEmpty()) {
-            ChannelKey key = new ChannelKey(app.id(), name);
-            boolean nowActive = !attachments.isEmpty() || presence.size() > 0;
-            if (nowActive != active) {
-                active = nowActive;
-                for (ChannelObserver o : observers) {
-                    o.lifecycleChanged(key, nowActive, now);
-                }
+    /**
+     * After any change: reports this node's share to the engine, tells observers of occupancy and lifecycle
+     * changes this node caused ({@code local}; a peer's are reported by the peer), then the occupancy events.
+     */
+    private void changed(boolean local) {
+        OccupancyMetrics.Snapshot share = occupancy.snapshot().withPresenceMembers(0);
+        if (!share.equals(reportedShare)) {
+            reportedShare = share;
+            app.node().broker().occupancyChanged(key, share);
+        }
+        OccupancyMetrics.Snapshot now = occupancyLocked();
+        boolean nowActive = isActiveLocked();
+        List<ChannelObserver> observers = local ? app.node().observers() : List.of();
+        if (nowActive != active) {
+            active = nowActive;
+            for (ChannelObserver o : observers) {
+                o.lifecycleChanged(key, nowActive, now);
             }
-            if (!now.equals(lastObserved)) {
-                lastObserved = now;
-                for (ChannelObserver o : observers) {
-                    o.occupancyChanged(key, now);
-                }
+        }
+        if (!now.equals(lastObserved)) {
+            lastObserved = now;
+            for (ChannelObserver o : observers) {
+                o.occupancyChanged(key, now);
             }
         }
         occupancyEvents.changed(now);
@@ -266,11 +471,23 @@ public final class Channel {
         if (closed) {
             return true;
         }
-        if (!attachments.isEmpty() || presence.size() > 0 || lastActive > idleBefore || occupancyEvents.pending()) {
+        // Other nodes' members do not keep it: without attachments here, this node need not follow the channel.
+        if (!attachments.isEmpty() || waiting != null || !pendingAttaches.isEmpty() || hasOwnMembers()
+                || lastActive > idleBefore || occupancyEvents.pending()) {
             return false;
         }
         closed = true;
         return true;
+    }
+
+    private boolean hasOwnMembers() {
+        String self = app.node().nodeId();
+        for (String connectionId : presence.connectionIds()) {
+            if (Node.ownerOf(connectionId).equals(self)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** For {@link OccupancyEvents}: runs with the monitor held. */
@@ -279,6 +496,10 @@ public final class Channel {
     }
 
     OccupancyMetrics.Snapshot occupancyLocked() {
-        return occupancy.snapshot();
+        OccupancyMetrics.Snapshot total = occupancy.snapshot();
+        for (OccupancyMetrics.Snapshot s : remoteShares.values()) {
+            total = total.plus(s.withPresenceMembers(0));
+        }
+        return total;
     }
 }

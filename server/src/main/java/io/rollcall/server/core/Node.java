@@ -17,6 +17,7 @@ import java.time.Clock;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -34,6 +35,8 @@ public final class Node implements Broker.Deliveries {
     private static final Logger log = LoggerFactory.getLogger(Node.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final char[] ID_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
+    /** Node ids have this many characters, and every connectionId starts with its node's id. */
+    public static final int NODE_ID_LENGTH = 6;
 
     private final Limits limits;
     private final Clock clock;
@@ -96,6 +99,21 @@ public final class Node implements Broker.Deliveries {
         return broker.nodeId();
     }
 
+    /** A fresh node id: random, so a restarted node never inherits the state of its previous life. */
+    public static String newNodeId() {
+        SecureRandom r = new SecureRandom();
+        char[] out = new char[NODE_ID_LENGTH];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = ID_CHARS[r.nextInt(ID_CHARS.length)];
+        }
+        return new String(out);
+    }
+
+    /** The node that owns a connection (and so its presence members): the prefix of its id. */
+    public static String ownerOf(String connectionId) {
+        return connectionId == null || connectionId.length() < NODE_ID_LENGTH ? "" : connectionId.substring(0, NODE_ID_LENGTH);
+    }
+
     /** Registers an integration that follows channel events (see {@link ChannelObserver}). */
     public void observe(ChannelObserver observer) {
         observers.add(observer);
@@ -130,6 +148,11 @@ public final class Node implements Broker.Deliveries {
             Connection old = findByKey(req.resumeKey());
             ErrorInfo refusal;
             if (old == null) {
+                // It may live on another node (the client reconnected through another one): that node lets it
+                // go now, so its members leave at once and the client's re-entry here is the only member.
+                if (!ownerOf(req.resumeKey()).equals(nodeId())) {
+                    broker.connectionTakenOver(req.resumeKey());
+                }
                 refusal = new ErrorInfo(80008, 400, "Unable to resume connection: unknown or expired connection key");
             } else if (!old.app().id().equals(req.auth().appId())) {
                 refusal = new ErrorInfo(80008, 400, "Unable to resume connection: it belongs to another app");
@@ -156,7 +179,7 @@ public final class Node implements Broker.Deliveries {
     }
 
     private Connection open(ConnectRequest req, Transport transport, ErrorInfo error) {
-        String id = randomId(10);
+        String id = nodeId() + randomId(10);
         String key = id + '!' + randomId(16);
         long grace = req.remainPresentFor() != null ? req.remainPresentFor() : limits.presenceGrace().toMillis();
         Connection c = new Connection(id, key, app(req.auth().appId()), this, req.auth(), req.echo(), grace, transport);
@@ -221,10 +244,100 @@ public final class Node implements Broker.Deliveries {
             return;
         }
         if (publication.kind() == Publication.Kind.MESSAGE) {
-            ch.deliverMessages(publication.message(), publication.originConnectionId());
+            ch.deliverMessages(publication.message(), publication.originConnectionId(), publication.fromPeer());
         } else {
-            ch.deliverPresence(publication.message(), publication.presence(), publication.originConnectionId());
+            ch.deliverPresence(publication.message(), publication.presence(), publication.originConnectionId(),
+                    publication.fromPeer());
         }
+    }
+
+    private Channel held(ChannelKey key) {
+        App app = apps.get(key.appId());
+        return app == null ? null : app.existing(key.channel());
+    }
+
+    @Override
+    public void occupancy(ChannelKey key, String nodeId, OccupancyMetrics.Snapshot share) {
+        Channel ch = held(key);
+        if (ch != null) {
+            ch.remoteShare(nodeId, share);
+        }
+    }
+
+    @Override
+    public void refresh(ChannelKey key, String nodeId, List<io.rollcall.server.protocol.PresenceMessage> members) {
+        Channel ch = held(key);
+        if (ch != null) {
+            ch.refresh(nodeId, members);
+        }
+    }
+
+    @Override
+    public void nodeGone(String nodeId, boolean reapedHere) {
+        log.info("node {} is gone: its members leave, its connections stop counting", nodeId);
+        for (App app : apps.values()) {
+            for (Channel ch : app.channels()) {
+                ch.nodeGone(nodeId, reapedHere);
+            }
+        }
+    }
+
+    @Override
+    public void resync() {
+        for (App app : apps.values()) {
+            for (Channel ch : app.channels()) {
+                ch.reseed();
+            }
+        }
+    }
+
+    @Override
+    public void takeOver(String connectionKey) {
+        Connection c = findByKey(connectionKey);
+        if (c == null) {
+            return;
+        }
+        log.debug("connection {} resumed on another node: letting it go", c.id());
+        Transport t = c.transport();
+        discard(c);
+        if (t != null) {
+            t.sendAndClose(new EncodedMessage(ProtocolMessage.error(Action.DISCONNECTED, null,
+                    new ErrorInfo(80008, 400, "Connection resumed on another node"))));
+        }
+    }
+
+    @Override
+    public List<Broker.ChannelShare> shares() {
+        List<Broker.ChannelShare> out = new java.util.ArrayList<>();
+        for (App app : apps.values()) {
+            for (Channel ch : app.channels()) {
+                out.add(ch.share());
+            }
+        }
+        return out;
+    }
+
+    /** A channel as the whole deployment sees it: from this node's replica when it holds it, else the engine. */
+    public CompletableFuture<ChannelState> channelState(ChannelKey key) {
+        Channel ch = held(key);
+        if (ch != null && ch.isSeeded()) {
+            return CompletableFuture.completedFuture(ch.state());
+        }
+        return broker.state(key);
+    }
+
+    /** Names of the app's channels active on any node, sorted. */
+    public CompletableFuture<List<String>> activeChannels(String appId, java.util.function.Predicate<String> filter) {
+        List<String> local = app(appId).activeChannelNames(filter);
+        return broker.activeChannels(appId).thenApply(remote -> {
+            java.util.TreeSet<String> all = new java.util.TreeSet<>(local);
+            for (String name : remote) {
+                if (filter.test(name)) {
+                    all.add(name);
+                }
+            }
+            return List.copyOf(all);
+        });
     }
 
     /** Compact JSON text for data fields such as occupancy metrics. */

@@ -98,6 +98,11 @@ public final class OccupancyMetrics {
             return false;
         }
 
+        public Snapshot withPresenceMembers(int members) {
+            return new Snapshot(connections, publishers, subscribers, presenceConnections, members,
+                    presenceSubscribers, objectPublishers, objectSubscribers);
+        }
+
         public boolean isIdle() {
             return connections == 0 && presenceMembers == 0;
         }

@@ -60,6 +60,10 @@ public final class PresenceSet {
         return out;
     }
 
+    java.util.Set<String> connectionIds() {
+        return byConnection.keySet();
+    }
+
     List<PresenceMessage> snapshot() {
         return new ArrayList<>(members.values());
     }

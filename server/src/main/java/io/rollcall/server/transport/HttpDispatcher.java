@@ -77,17 +77,42 @@ final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRequest> 
             write(ctx, req, error(WireFormat.JSON, new ErrorInfo(40000, 400, "Malformed request: " + e.getMessage())));
             return;
         }
-        FullHttpResponse res;
+        java.util.concurrent.CompletableFuture<RestResponse> answer;
         try {
-            res = encode(restReq.responseFormat(), rest.handle(restReq));
-        } catch (AblyException e) {
-            node.telemetry().error(e.error().code());
-            res = error(restReq.responseFormat(), e.error());
+            answer = rest.handle(restReq);
         } catch (RuntimeException e) {
-            log.error("internal error on {} {}", req.method(), req.uri(), e);
-            res = error(restReq.responseFormat(), new ErrorInfo(50000, 500, "Internal error"));
+            answer = java.util.concurrent.CompletableFuture.failedFuture(e);
         }
-        write(ctx, req, res);
+        // Answers that need the engine (another node's channels) complete later, off this event loop.
+        answer.whenComplete((r, failure) -> {
+            FullHttpResponse res = respond(restReq, r, failure);
+            if (ctx.executor().inEventLoop()) {
+                write(ctx, req, res);
+            } else {
+                ctx.executor().execute(() -> write(ctx, req, res));
+            }
+        });
+    }
+
+    private FullHttpResponse respond(RestRequest restReq, RestResponse r, Throwable failure) {
+        Throwable e = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        try {
+            if (e == null) {
+                return encode(restReq.responseFormat(), r);
+            }
+            if (e instanceof AblyException ae) {
+                node.telemetry().error(ae.error().code());
+                return error(restReq.responseFormat(), ae.error());
+            }
+        } catch (AblyException ae) {
+            node.telemetry().error(ae.error().code());
+            return error(restReq.responseFormat(), ae.error());
+        } catch (RuntimeException re) {
+            e = re;
+        }
+        log.error("internal error on {} {}", restReq.raw().method(), restReq.raw().uri(), e);
+        return error(restReq.responseFormat(), new ErrorInfo(50000, 500, "Internal error"));
     }
 
     private FullHttpResponse encode(WireFormat format, RestResponse r) {

@@ -11,6 +11,7 @@ import io.rollcall.server.core.App;
 import io.rollcall.server.core.Channel;
 import io.rollcall.server.core.ChannelKey;
 import io.rollcall.server.core.ChannelName;
+import io.rollcall.server.core.ChannelState;
 import io.rollcall.server.core.Node;
 import io.rollcall.server.core.OccupancyMetrics;
 import io.rollcall.server.core.Publication;
@@ -27,6 +28,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Ably's REST endpoints that Rollcall serves. Every handler answers or throws {@link AblyException}. */
@@ -44,15 +46,16 @@ final class RestApi {
         this.node = node;
     }
 
-    RestResponse handle(RestRequest req) {
+    /** Answers now, or later for what needs the engine (a channel held by other nodes). */
+    CompletableFuture<RestResponse> handle(RestRequest req) {
         HttpMethod m = req.method();
         String first = req.segment(0);
         int n = req.segmentCount();
         if (m.equals(HttpMethod.GET) && n == 1 && "time".equals(first)) {
-            return RestResponse.ok(List.of(node.clock().millis()));
+            return done(RestResponse.ok(List.of(node.clock().millis())));
         }
         if (m.equals(HttpMethod.POST) && n == 3 && "keys".equals(first) && "requestToken".equals(req.segment(2))) {
-            return requestToken(req);
+            return done(requestToken(req));
         }
         if ("channels".equals(first)) {
             if (m.equals(HttpMethod.GET) && n == 1) {
@@ -61,7 +64,7 @@ final class RestApi {
             if (n >= 2) {
                 String channel = ChannelName.validate(req.segment(1));
                 if (m.equals(HttpMethod.POST) && n == 3 && "messages".equals(req.segment(2))) {
-                    return publish(req, authenticate(req), channel);
+                    return done(publish(req, authenticate(req), channel));
                 }
                 if (m.equals(HttpMethod.GET) && n == 3 && "presence".equals(req.segment(2))) {
                     return presence(req, authenticate(req), channel);
@@ -76,6 +79,10 @@ final class RestApi {
             return chatOccupancy(authenticate(req), req.segment(3));
         }
         throw new AblyException(40400, 404, "Not found: " + m + " " + req.raw().uri());
+    }
+
+    private static CompletableFuture<RestResponse> done(RestResponse r) {
+        return CompletableFuture.completedFuture(r);
     }
 
     private AuthContext authenticate(RestRequest req) {
@@ -168,10 +175,14 @@ final class RestApi {
         return RestResponse.status(HttpResponseStatus.CREATED, Map.of("channel", channel, "messageId", pm.id));
     }
 
-    private RestResponse presence(RestRequest req, AuthContext auth, String channel) {
+    private CompletableFuture<RestResponse> presence(RestRequest req, AuthContext auth, String channel) {
         require(auth, channel, Operation.SUBSCRIBE);
-        Channel ch = node.app(auth.appId()).existing(channel);
-        List<PresenceMessage> members = ch == null ? List.of() : ch.members();
+        int limit = limit(req);
+        return node.channelState(new ChannelKey(auth.appId(), channel))
+                .thenApply(state -> presencePage(req, state.members(), limit));
+    }
+
+    private static RestResponse presencePage(RestRequest req, List<PresenceMessage> members, int limit) {
         String clientId = req.param("clientId");
         String connectionId = req.param("connectionId");
         List<PresenceMessage> filtered = new ArrayList<>();
@@ -181,7 +192,6 @@ final class RestApi {
             }
         }
         filtered.sort((a, b) -> a.memberKey().compareTo(b.memberKey()));
-        int limit = limit(req);
         String cursor = req.param("cursor");
         int from = 0;
         if (cursor != null) {
@@ -202,24 +212,23 @@ final class RestApi {
         return res;
     }
 
-    private RestResponse details(AuthContext auth, String channel) {
+    private CompletableFuture<RestResponse> details(AuthContext auth, String channel) {
         require(auth, channel, Operation.CHANNEL_METADATA);
-        Channel ch = node.app(auth.appId()).existing(channel);
-        return RestResponse.ok(channelDetails(channel, ch));
+        return node.channelState(new ChannelKey(auth.appId(), channel))
+                .thenApply(state -> RestResponse.ok(channelDetails(channel, state)));
     }
 
-    private static Map<String, Object> channelDetails(String name, Channel ch) {
-        OccupancyMetrics.Snapshot s = ch == null ? OccupancyMetrics.Snapshot.EMPTY : ch.occupancy();
+    private static Map<String, Object> channelDetails(String name, ChannelState state) {
         Map<String, Object> status = new LinkedHashMap<>();
-        status.put("isActive", ch != null && ch.isActive());
-        status.put("occupancy", Map.of("metrics", s.toMap()));
+        status.put("isActive", state.isActive());
+        status.put("occupancy", Map.of("metrics", state.totalOccupancy().toMap()));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("channelId", name);
         out.put("status", status);
         return out;
     }
 
-    private RestResponse enumerate(RestRequest req, AuthContext auth) {
+    private CompletableFuture<RestResponse> enumerate(RestRequest req, AuthContext auth) {
         if (!auth.capability().permits("*", Operation.CHANNEL_METADATA)) {
             throw new AblyException(40160, 401, "Channel enumeration needs the channel-metadata capability on '*'");
         }
@@ -231,36 +240,44 @@ final class RestApi {
         }
         int limit = limit(req);
         String cursor = req.param("cursor");
-        App app = node.app(auth.appId());
         // Sorted names with a "last name seen" cursor: channels that come and go never shift later pages.
-        List<String> names = app.activeChannelNames(name -> (prefix == null || name.startsWith(prefix))
+        return node.activeChannels(auth.appId(), name -> (prefix == null || name.startsWith(prefix))
                 && (cursor == null || name.compareTo(cursor) > 0)
-                && auth.capability().permits(name, Operation.CHANNEL_METADATA));
-        List<String> page = names.subList(0, Math.min(limit, names.size()));
-        List<Object> items = new ArrayList<>(page.size());
-        for (String name : page) {
-            items.add(by.equals("id") ? name : channelDetails(name, app.existing(name)));
-        }
-        RestResponse res = RestResponse.ok(items);
-        if (names.size() > page.size()) {
-            StringBuilder next = new StringBuilder("./channels?limit=").append(limit).append("&by=").append(by)
-                    .append("&cursor=").append(urlEncode(page.get(page.size() - 1)));
-            if (prefix != null && !prefix.isEmpty()) next.append("&prefix=").append(urlEncode(prefix));
-            res.header("Link", "<" + next + ">; rel=\"next\"");
-        }
-        return res;
+                && auth.capability().permits(name, Operation.CHANNEL_METADATA)).thenCompose(names -> {
+            List<String> page = names.subList(0, Math.min(limit, names.size()));
+            List<CompletableFuture<Object>> items = new ArrayList<>(page.size());
+            for (String name : page) {
+                items.add(by.equals("id") ? CompletableFuture.completedFuture(name)
+                        : node.channelState(new ChannelKey(auth.appId(), name)).thenApply(s -> channelDetails(name, s)));
+            }
+            return CompletableFuture.allOf(items.toArray(CompletableFuture[]::new)).thenApply(all -> {
+                List<Object> out = new ArrayList<>(items.size());
+                for (CompletableFuture<Object> item : items) {
+                    out.add(item.join());
+                }
+                RestResponse res = RestResponse.ok(out);
+                if (names.size() > page.size()) {
+                    StringBuilder next = new StringBuilder("./channels?limit=").append(limit).append("&by=").append(by)
+                            .append("&cursor=").append(urlEncode(page.get(page.size() - 1)));
+                    if (prefix != null && !prefix.isEmpty()) next.append("&prefix=").append(urlEncode(prefix));
+                    res.header("Link", "<" + next + ">; rel=\"next\"");
+                }
+                return res;
+            });
+        });
     }
 
-    private RestResponse chatOccupancy(AuthContext auth, String room) {
+    private CompletableFuture<RestResponse> chatOccupancy(AuthContext auth, String room) {
         String channel = room + "::$chat";
         ChannelName.validate(channel);
         require(auth, channel, Operation.CHANNEL_METADATA);
-        Channel ch = node.app(auth.appId()).existing(channel);
-        OccupancyMetrics.Snapshot s = ch == null ? OccupancyMetrics.Snapshot.EMPTY : ch.occupancy();
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("connections", s.connections());
-        out.put("presenceMembers", s.presenceMembers());
-        return RestResponse.ok(out);
+        return node.channelState(new ChannelKey(auth.appId(), channel)).thenApply(state -> {
+            OccupancyMetrics.Snapshot s = state.totalOccupancy();
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("connections", s.connections());
+            out.put("presenceMembers", s.presenceMembers());
+            return RestResponse.ok(out);
+        });
     }
 
     private static void require(AuthContext auth, String channel, Operation op) {

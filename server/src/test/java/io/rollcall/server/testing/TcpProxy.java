@@ -15,7 +15,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class TcpProxy implements AutoCloseable {
     private final ServerSocket listener;
-    private final int targetPort;
+    private volatile int targetPort;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
     private volatile boolean refusing;
@@ -89,6 +89,11 @@ public final class TcpProxy implements AutoCloseable {
         }, "tcp-proxy-pipe");
         t.setDaemon(true);
         t.start();
+    }
+
+    /** New connections go to another port (the client is sent to another server). */
+    public void retarget(int port) {
+        this.targetPort = port;
     }
 
     /** While refusing, new connections are reset at once: the server is unreachable for the client. */

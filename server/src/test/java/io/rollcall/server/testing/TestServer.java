@@ -29,6 +29,11 @@ public final class TestServer implements AutoCloseable {
     }
 
     public static TestServer start(UnaryOperator<Limits.Builder> limits) {
+        return start(limits, c -> c);
+    }
+
+    /** With settings beyond the limits, e.g. the redis engine. */
+    public static TestServer start(UnaryOperator<Limits.Builder> limits, UnaryOperator<ServerConfig.Builder> config) {
         List<ApiKey> keys = new ArrayList<>();
         keys.add(ApiKey.parse(KEY));
         keys.add(ApiKey.parse(LIMITED_KEY, LIMITED_CAPABILITY));
@@ -38,7 +43,8 @@ public final class TestServer implements AutoCloseable {
                 .occupancyInterval(Duration.ofMillis(200))
                 .maxIdleInterval(Duration.ofSeconds(5));
         try {
-            return new TestServer(Rollcall.start(ServerConfig.builder().port(0).keys(keys).limits(limits.apply(lb).build()).build()));
+            return new TestServer(Rollcall.start(config.apply(ServerConfig.builder().port(0).keys(keys)
+                    .limits(limits.apply(lb).build())).build()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

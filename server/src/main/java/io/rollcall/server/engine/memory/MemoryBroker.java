@@ -2,16 +2,22 @@ package io.rollcall.server.engine.memory;
 
 import io.rollcall.server.core.Broker;
 import io.rollcall.server.core.ChannelKey;
+import io.rollcall.server.core.ChannelState;
+import io.rollcall.server.core.OccupancyMetrics;
 import io.rollcall.server.core.Publication;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * The single-node engine: a publication is delivered to this node synchronously, on the publisher's thread,
- * so publish order is the order of calls and the sender's presence echo precedes its ACK.
+ * so publish order is the order of calls and the sender's presence echo precedes its ACK. There are no other
+ * nodes, so they hold nothing.
  */
 public final class MemoryBroker implements Broker {
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+    private static final CompletableFuture<ChannelState> NOTHING = CompletableFuture.completedFuture(ChannelState.EMPTY);
+    private static final CompletableFuture<List<String>> NO_NAMES = CompletableFuture.completedFuture(List.of());
     private final String nodeId;
     private volatile Deliveries deliveries;
 
@@ -36,12 +42,30 @@ public final class MemoryBroker implements Broker {
     }
 
     @Override
-    public void subscribe(ChannelKey channel) {
-        // Nothing to do: every channel of this node is already here.
+    public CompletableFuture<ChannelState> subscribe(ChannelKey channel) {
+        return NOTHING;
     }
 
     @Override
     public void unsubscribe(ChannelKey channel) {
+    }
+
+    @Override
+    public void occupancyChanged(ChannelKey channel, OccupancyMetrics.Snapshot share) {
+    }
+
+    @Override
+    public CompletableFuture<ChannelState> state(ChannelKey channel) {
+        return NOTHING;
+    }
+
+    @Override
+    public CompletableFuture<List<String>> activeChannels(String appId) {
+        return NO_NAMES;
+    }
+
+    @Override
+    public void connectionTakenOver(String connectionKey) {
     }
 
     @Override

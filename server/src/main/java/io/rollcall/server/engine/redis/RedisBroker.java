@@ -1,0 +1,489 @@
+package io.rollcall.server.engine.redis;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.Range;
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.rollcall.server.core.Broker;
+import io.rollcall.server.core.ChannelKey;
+import io.rollcall.server.core.ChannelState;
+import io.rollcall.server.core.Node;
+import io.rollcall.server.core.OccupancyMetrics;
+import io.rollcall.server.core.Publication;
+import io.rollcall.server.protocol.EncodedMessage;
+import io.rollcall.server.protocol.PresenceMessage;
+import io.rollcall.server.protocol.ProtocolMessage;
+import io.rollcall.server.protocol.WireFormat;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The cluster engine: nodes share channels through one Redis server (standalone, or found through Sentinel).
+ *
+ * <ul>
+ *   <li>Fan-out: each channel has a pub/sub channel; a node subscribes while it holds the channel. A
+ *   publication is delivered locally at once and published once; every other node delivers it in the order
+ *   its publisher sent it (one command connection per node keeps that order), and ignores its own.</li>
+ *   <li>Presence and occupancy: every change is written to the channel's hashes and published in one script
+ *   ({@link ChannelWrite}), so a node that subscribes, then reads, misses nothing.</li>
+ *   <li>Liveness: each node renews a lease in {@code rc:nodes}. A node whose lease ran out is reaped once
+ *   (a claim key decides by whom): its members and shares are deleted and every node is told, so each
+ *   member leaves exactly once everywhere. A node only reaps after it has itself been connected for a
+ *   whole lease, so a Redis outage never makes live nodes look dead.</li>
+ *   <li>Outages: commands fail fast while Redis is away (nothing piles up; local clients are served as
+ *   before). On reconnecting a node re-registers all it holds (and tells the others), then, a lease later
+ *   when every live node has done the same, re-reads each channel it holds.</li>
+ * </ul>
+ */
+public final class RedisBroker implements Broker {
+    private static final Logger log = LoggerFactory.getLogger(RedisBroker.class);
+    private static final byte KIND_NODE_GONE = 'D';
+    private static final byte KIND_TAKE_OVER = 'T';
+
+    private final String nodeId;
+    private final Clock clock;
+    private final long leaseMs;
+    private final RedisClient client;
+    private final ClientResources resources;
+    private final StatefulRedisConnection<byte[], byte[]> connection;
+    private final StatefulRedisPubSubConnection<byte[], byte[]> pubsub;
+    private final RedisAsyncCommands<byte[], byte[]> redis;
+    private final ScheduledExecutorService engine;
+    private final Set<ChannelKey> subscribed = ConcurrentHashMap.newKeySet();
+    /** This node's occupancy share per channel: the latest, and which channels have a write in flight. */
+    private final Map<ChannelKey, OccupancyMetrics.Snapshot> shares = new ConcurrentHashMap<>();
+    private final Set<ChannelKey> shareWrites = ConcurrentHashMap.newKeySet();
+    private final Counter reconnects;
+    private final Counter reaped;
+    private final Counter failures;
+    private final AtomicLong clusterNodes = new AtomicLong(1);
+    private volatile Deliveries deliveries;
+    private volatile boolean connected;
+    private volatile long connectedSince;
+    private volatile boolean closed;
+
+    /** Connects (failing at once if Redis cannot be reached) and starts renewing this node's lease. */
+    public RedisBroker(RedisSettings settings, String nodeId, Clock clock, MeterRegistry metrics) {
+        this.nodeId = Objects.requireNonNull(nodeId);
+        this.clock = clock;
+        this.leaseMs = settings.nodeLease().toMillis();
+        this.resources = ClientResources.builder()
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(50), settings.maxReconnectDelay(), 2, TimeUnit.MILLISECONDS))
+                .build();
+        RedisURI uri = RedisURI.create(settings.uri());
+        this.client = RedisClient.create(resources, uri);
+        client.setOptions(ClientOptions.builder()
+                .autoReconnect(true)
+                // Fail fast while Redis is away: local clients go on being served, nothing piles up, and the
+                // state is re-registered whole on reconnect.
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .requestQueueSize(settings.commandQueue())
+                .timeoutOptions(TimeoutOptions.enabled(settings.commandTimeout()))
+                .build());
+        this.engine = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "rollcall-redis");
+            t.setDaemon(true);
+            return t;
+        });
+        this.connection = client.connect(ByteArrayCodec.INSTANCE);
+        this.pubsub = client.connectPubSub(ByteArrayCodec.INSTANCE);
+        this.redis = connection.async();
+        this.connected = true;
+        this.connectedSince = clock.millis();
+        pubsub.addListener(new RedisPubSubAdapter<>() {
+            @Override
+            public void message(byte[] channel, byte[] message) {
+                received(channel, message);
+            }
+        });
+        client.addListener(new RedisConnectionStateListener() {
+            @Override
+            public void onRedisConnected(RedisChannelHandler<?, ?> handler, SocketAddress address) {
+                if (handler == connection && !connected) {
+                    engine.execute(RedisBroker.this::reconnected);
+                } else if (handler == pubsub) {
+                    engine.execute(RedisBroker.this::resubscribe);
+                }
+            }
+
+            @Override
+            public void onRedisDisconnected(RedisChannelHandler<?, ?> handler) {
+                if (handler == connection && connected && !closed) {
+                    connected = false;
+                    log.warn("lost Redis: serving local clients only until it is back");
+                }
+            }
+        });
+        pubsub.sync().subscribe(RedisKeys.CONTROL);
+        this.reconnects = Counter.builder("rollcall_redis_reconnects").description("Times this node got Redis back after losing it").register(metrics);
+        this.reaped = Counter.builder("rollcall_cluster_nodes_reaped").description("Dead nodes this node cleaned up after").register(metrics);
+        this.failures = Counter.builder("rollcall_redis_failures").description("Redis commands that failed (Redis away or slow)").register(metrics);
+        io.micrometer.core.instrument.Gauge.builder("rollcall_redis_connected", () -> connected ? 1 : 0)
+                .description("1 while this node is connected to Redis").register(metrics);
+        io.micrometer.core.instrument.Gauge.builder("rollcall_cluster_nodes", clusterNodes::get)
+                .description("Nodes with a live lease, as last seen").register(metrics);
+        long tick = Math.max(50, leaseMs / 3);
+        engine.scheduleWithFixedDelay(this::leaseTick, 0, tick, TimeUnit.MILLISECONDS);
+        log.info("cluster node {} on Redis {} (lease {} ms)", nodeId, uri.toString(), leaseMs);
+    }
+
+    @Override
+    public String nodeId() {
+        return nodeId;
+    }
+
+    @Override
+    public void start(Deliveries deliveries) {
+        this.deliveries = deliveries;
+    }
+
+    public boolean connected() {
+        return connected;
+    }
+
+    // ---- fan-out
+
+    @Override
+    public CompletableFuture<Void> publish(ChannelKey channel, Publication publication) {
+        deliveries.deliver(channel, publication);
+        EncodedMessage message = publication.message();
+        if (publication.kind() == Publication.Kind.MESSAGE) {
+            Envelope e = new Envelope(Envelope.Kind.MESSAGE, nodeId, publication.originConnectionId(), null,
+                    message.bytes(WireFormat.MSGPACK));
+            return watch(redis.publish(RedisKeys.pubsub(channel), e.encode()).toCompletableFuture()).thenApply(n -> null);
+        }
+        ChannelWrite write = new ChannelWrite(channel, nodeId);
+        for (PresenceMessage p : publication.presence()) {
+            if (p.action == PresenceMessage.LEAVE || p.action == PresenceMessage.ABSENT) {
+                write.deleteMember(p.memberKey());
+            } else {
+                write.setMember(p.memberKey(), Envelope.members(List.of(p.withAction(PresenceMessage.PRESENT))));
+            }
+        }
+        write.publish(new Envelope(Envelope.Kind.PRESENCE, nodeId, publication.originConnectionId(), null,
+                message.bytes(WireFormat.MSGPACK)));
+        return run(write).thenApply(n -> null);
+    }
+
+    private void received(byte[] channel, byte[] message) {
+        try {
+            if (java.util.Arrays.equals(channel, RedisKeys.CONTROL)) {
+                control(message);
+                return;
+            }
+            ChannelKey key = RedisKeys.fromPubsub(channel);
+            Envelope e = Envelope.decode(message);
+            if (key == null || e.origin().equals(nodeId) || deliveries == null) {
+                return;
+            }
+            switch (e.kind()) {
+                case MESSAGE -> deliveries.deliver(key,
+                        Publication.messages(new EncodedMessage(e.message()), e.originConnectionId()).asReceived());
+                case PRESENCE -> {
+                    ProtocolMessage pm = e.message();
+                    deliveries.deliver(key, Publication.presence(new EncodedMessage(pm),
+                            pm.presence == null ? List.of() : pm.presence, e.originConnectionId()).asReceived());
+                }
+                case REFRESH -> {
+                    deliveries.occupancy(key, e.origin(), e.share());
+                    deliveries.refresh(key, e.origin(), Envelope.members(e.payload()));
+                }
+                case OCCUPANCY -> deliveries.occupancy(key, e.origin(), e.share());
+            }
+        } catch (RuntimeException ex) {
+            log.warn("ignored a malformed notice from another node", ex);
+        }
+    }
+
+    private void control(byte[] message) {
+        String arg = new String(message, 1, message.length - 1, StandardCharsets.UTF_8);
+        if (message[0] == KIND_NODE_GONE && !arg.equals(nodeId)) {
+            deliveries.nodeGone(arg, false);
+        } else if (message[0] == KIND_TAKE_OVER && Node.ownerOf(arg).equals(nodeId)) {
+            deliveries.takeOver(arg);
+        }
+    }
+
+    private static byte[] notice(byte kind, String arg) {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        buf.write(kind);
+        buf.writeBytes(arg.getBytes(StandardCharsets.UTF_8));
+        return buf.toByteArray();
+    }
+
+    @Override
+    public CompletableFuture<ChannelState> subscribe(ChannelKey channel) {
+        subscribed.add(channel);
+        return watch(pubsub.async().subscribe(RedisKeys.pubsub(channel)).toCompletableFuture())
+                .thenCompose(v -> state(channel));
+    }
+
+    @Override
+    public void unsubscribe(ChannelKey channel) {
+        if (subscribed.remove(channel)) {
+            watch(pubsub.async().unsubscribe(RedisKeys.pubsub(channel)).toCompletableFuture());
+        }
+    }
+
+    /** After the pub/sub connection came back: every held channel is subscribed again (idempotent in Redis). */
+    private void resubscribe() {
+        if (subscribed.isEmpty() || closed) {
+            return;
+        }
+        watch(pubsub.async().subscribe(subscribed.stream().map(RedisKeys::pubsub).toArray(byte[][]::new)).toCompletableFuture());
+    }
+
+    // ---- state
+
+    @Override
+    public CompletableFuture<ChannelState> state(ChannelKey channel) {
+        CompletableFuture<Map<byte[], byte[]>> members = watch(redis.hgetall(RedisKeys.presence(channel)).toCompletableFuture());
+        CompletableFuture<Map<byte[], byte[]>> occupancy = watch(redis.hgetall(RedisKeys.occupancy(channel)).toCompletableFuture());
+        return members.thenCombine(occupancy, (m, o) -> {
+            List<PresenceMessage> list = new ArrayList<>(m.size());
+            for (byte[] encoded : m.values()) {
+                list.addAll(Envelope.members(encoded));
+            }
+            Map<String, OccupancyMetrics.Snapshot> byNode = new HashMap<>();
+            o.forEach((node, share) -> byNode.put(new String(node, StandardCharsets.UTF_8),
+                    Envelope.parseShare(new String(share, StandardCharsets.UTF_8))));
+            return new ChannelState(list, byNode);
+        });
+    }
+
+    @Override
+    public CompletableFuture<List<String>> activeChannels(String appId) {
+        return watch(redis.zrange(RedisKeys.active(appId), 0, -1).toCompletableFuture()).thenApply(names -> {
+            List<String> out = new ArrayList<>(names.size());
+            for (byte[] n : names) {
+                out.add(new String(n, StandardCharsets.UTF_8));
+            }
+            return out;
+        });
+    }
+
+    /** Latest value wins: at most one write in flight per channel, then the newest share if it moved meanwhile. */
+    @Override
+    public void occupancyChanged(ChannelKey channel, OccupancyMetrics.Snapshot share) {
+        shares.put(channel, share);
+        if (shareWrites.add(channel)) {
+            writeShare(channel);
+        }
+    }
+
+    private void writeShare(ChannelKey channel) {
+        OccupancyMetrics.Snapshot share = shares.get(channel);
+        boolean none = share == null || share.equals(OccupancyMetrics.Snapshot.EMPTY);
+        ChannelWrite write = new ChannelWrite(channel, nodeId);
+        if (none) {
+            write.deleteShare(nodeId);
+        } else {
+            write.setShare(nodeId, Envelope.shareText(share));
+        }
+        write.publish(new Envelope(Envelope.Kind.OCCUPANCY, nodeId, null, none ? null : share, null));
+        run(write).whenComplete((r, e) -> {
+            if (!Objects.equals(share, shares.get(channel))) {
+                writeShare(channel);
+                return;
+            }
+            if (none) {
+                shares.remove(channel, share);
+            }
+            shareWrites.remove(channel);
+            // A change that landed between the check and the removal must not be stranded.
+            if (!Objects.equals(share, shares.get(channel)) && shareWrites.add(channel)) {
+                writeShare(channel);
+            }
+        });
+    }
+
+    @Override
+    public void connectionTakenOver(String connectionKey) {
+        watch(redis.publish(RedisKeys.CONTROL, notice(KIND_TAKE_OVER, connectionKey)).toCompletableFuture());
+    }
+
+    // ---- liveness
+
+    private void leaseTick() {
+        if (!connected || closed) {
+            return;
+        }
+        try {
+            long now = clock.millis();
+            watch(redis.zadd(RedisKeys.NODES, (double) (now + leaseMs), RedisKeys.bytes(nodeId)).toCompletableFuture());
+            watch(redis.zcount(RedisKeys.NODES, Range.create((double) now, Double.POSITIVE_INFINITY)).toCompletableFuture())
+                    .thenAccept(clusterNodes::set);
+            if (now - connectedSince < leaseMs) {
+                return; // Others may not have renewed since Redis came back: nobody is judged dead yet.
+            }
+            watch(redis.zrangebyscore(RedisKeys.NODES, Range.create(Double.NEGATIVE_INFINITY, (double) now)).toCompletableFuture())
+                    .thenAccept(expired -> {
+                        for (byte[] id : expired) {
+                            String dead = new String(id, StandardCharsets.UTF_8);
+                            if (!dead.equals(nodeId)) {
+                                engine.execute(() -> claimAndReap(dead));
+                            }
+                        }
+                    });
+        } catch (RuntimeException e) {
+            log.debug("lease renewal failed", e);
+        }
+    }
+
+    private void claimAndReap(String dead) {
+        watch(redis.set(RedisKeys.reapClaim(dead), RedisKeys.bytes(nodeId), SetArgs.Builder.nx().px(Math.max(1000, leaseMs)))
+                .toCompletableFuture()).thenAccept(ok -> {
+                    if ("OK".equals(ok)) {
+                        log.warn("node {} missed its lease: its members leave, its connections stop counting", dead);
+                        reaped.increment();
+                        forget(dead).thenRun(() -> deliveries.nodeGone(dead, true));
+                    }
+                });
+    }
+
+    /** Deletes everything a node wrote, then tells every node it is gone. */
+    private CompletableFuture<Void> forget(String node) {
+        return watch(redis.smembers(RedisKeys.nodeChannels(node)).toCompletableFuture()).thenCompose(channels -> {
+            List<CompletableFuture<Long>> writes = new ArrayList<>();
+            for (byte[] id : channels) {
+                ChannelKey key = RedisKeys.parseId(new String(id, StandardCharsets.UTF_8));
+                writes.add(run(new ChannelWrite(key, nodeId).clearMembersOf(node).deleteShare(node).notForThisNode()));
+            }
+            return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new));
+        }).thenCompose(v -> watch(redis.del(RedisKeys.nodeChannels(node)).toCompletableFuture()))
+                .thenCompose(v -> watch(redis.zrem(RedisKeys.NODES, RedisKeys.bytes(node)).toCompletableFuture()))
+                .thenCompose(v -> watch(redis.publish(RedisKeys.CONTROL, notice(KIND_NODE_GONE, node)).toCompletableFuture()))
+                .thenApply(v -> null);
+    }
+
+    /**
+     * Redis is back (perhaps empty after a restart, perhaps with writes of ours it never got): this node
+     * writes again exactly what it holds, channel by channel, and tells the others; a lease later it
+     * re-reads every channel it holds, to catch what it missed meanwhile.
+     */
+    private void reconnected() {
+        if (closed) {
+            return;
+        }
+        connected = true;
+        connectedSince = clock.millis();
+        reconnects.increment();
+        log.info("Redis is back: re-registering what this node holds");
+        long now = clock.millis();
+        watch(redis.zadd(RedisKeys.NODES, (double) (now + leaseMs), RedisKeys.bytes(nodeId)).toCompletableFuture());
+        resubscribe();
+        List<ChannelShare> held = deliveries.shares();
+        watch(redis.smembers(RedisKeys.nodeChannels(nodeId)).toCompletableFuture()).whenComplete((written, e) -> {
+            Set<ChannelKey> stale = new HashSet<>();
+            if (written != null) {
+                for (byte[] id : written) {
+                    stale.add(RedisKeys.parseId(new String(id, StandardCharsets.UTF_8)));
+                }
+            }
+            for (ChannelShare s : held) {
+                stale.remove(s.channel());
+                reregister(s.channel(), s.members(), s.occupancy());
+            }
+            for (ChannelKey key : stale) {
+                reregister(key, List.of(), OccupancyMetrics.Snapshot.EMPTY);
+            }
+        });
+        engine.schedule(() -> {
+            if (connected && !closed) {
+                deliveries.resync();
+            }
+        }, leaseMs, TimeUnit.MILLISECONDS);
+    }
+
+    private void reregister(ChannelKey key, List<PresenceMessage> members, OccupancyMetrics.Snapshot share) {
+        ChannelWrite write = new ChannelWrite(key, nodeId).clearMembersOf(nodeId);
+        for (PresenceMessage m : members) {
+            write.setMember(m.memberKey(), Envelope.members(List.of(m)));
+        }
+        boolean none = share.equals(OccupancyMetrics.Snapshot.EMPTY);
+        if (none) {
+            write.deleteShare(nodeId);
+        } else {
+            write.setShare(nodeId, Envelope.shareText(share));
+        }
+        write.publish(new Envelope(Envelope.Kind.REFRESH, nodeId, null, none ? null : share, Envelope.members(members)));
+        run(write);
+    }
+
+    // ---- plumbing
+
+    private CompletableFuture<Long> run(ChannelWrite write) {
+        return watch(redis.<Long>eval(ChannelWrite.SCRIPT, ScriptOutputType.INTEGER, write.keys(), write.args()).toCompletableFuture());
+    }
+
+    /** Counts failures (logged once per outage at most, as the connection state already says why). */
+    private <T> CompletableFuture<T> watch(CompletableFuture<T> f) {
+        f.whenComplete((r, e) -> {
+            if (e != null) {
+                failures.increment();
+                if (connected) {
+                    log.debug("Redis command failed", e);
+                }
+            }
+        });
+        return f;
+    }
+
+    /**
+     * Leaves the cluster cleanly: this node's members and shares are deleted and the others told at once,
+     * rather than after the lease runs out.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        try {
+            if (connected) {
+                forget(nodeId).get(2, TimeUnit.SECONDS);
+            }
+        } catch (Exception e) {
+            log.debug("could not leave the cluster cleanly; the lease will run out instead", e);
+        }
+        closed = true;
+        engine.shutdownNow();
+        pubsub.close();
+        connection.close();
+        client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+        resources.shutdown(0, 1, TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,68 @@
+package io.rollcall.server.engine.redis;
+
+import io.rollcall.server.core.ChannelKey;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Where the Redis engine keeps things. App ids contain no ':' (they come from key names), so
+ * {@code app:channel} is unambiguous even for channel names that contain colons.
+ * <ul>
+ *   <li>{@code rc:p:app:channel} hash: memberKey (connectionId:clientId) → encoded member</li>
+ *   <li>{@code rc:o:app:channel} hash: nodeId → that node's occupancy share</li>
+ *   <li>{@code rc:a:app} sorted set (all scores 0, so ordered by name): channels active on some node</li>
+ *   <li>{@code rc:nodes} sorted set: nodeId → lease deadline (epoch ms)</li>
+ *   <li>{@code rc:nc:nodeId} set: {@code app:channel} of every channel the node wrote state for</li>
+ *   <li>{@code rc:reap:nodeId}: the claim of the node cleaning up after a dead one</li>
+ *   <li>pub/sub {@code rc:c:app:channel} per channel, and {@code rc:ctl} for node-wide notices</li>
+ * </ul>
+ */
+final class RedisKeys {
+    static final byte[] NODES = bytes("rc:nodes");
+    static final byte[] CONTROL = bytes("rc:ctl");
+    private static final String CHANNEL_PREFIX = "rc:c:";
+
+    private RedisKeys() {}
+
+    static String id(ChannelKey key) {
+        return key.appId() + ':' + key.channel();
+    }
+
+    static ChannelKey parseId(String id) {
+        int colon = id.indexOf(':');
+        return new ChannelKey(id.substring(0, colon), id.substring(colon + 1));
+    }
+
+    static byte[] presence(ChannelKey key) {
+        return bytes("rc:p:" + id(key));
+    }
+
+    static byte[] occupancy(ChannelKey key) {
+        return bytes("rc:o:" + id(key));
+    }
+
+    static byte[] active(String appId) {
+        return bytes("rc:a:" + appId);
+    }
+
+    static byte[] nodeChannels(String nodeId) {
+        return bytes("rc:nc:" + nodeId);
+    }
+
+    static byte[] reapClaim(String nodeId) {
+        return bytes("rc:reap:" + nodeId);
+    }
+
+    static byte[] pubsub(ChannelKey key) {
+        return bytes(CHANNEL_PREFIX + id(key));
+    }
+
+    /** The channel of a pub/sub channel name, or null for one that is not a channel's. */
+    static ChannelKey fromPubsub(byte[] name) {
+        String s = new String(name, StandardCharsets.UTF_8);
+        return s.startsWith(CHANNEL_PREFIX) ? parseId(s.substring(CHANNEL_PREFIX.length())) : null;
+    }
+
+    static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}
