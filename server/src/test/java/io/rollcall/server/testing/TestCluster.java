@@ -12,10 +12,17 @@ public final class TestCluster implements AutoCloseable {
     private final RedisProcess redis;
     private final List<TestServer> nodes = new ArrayList<>();
     private final UnaryOperator<Limits.Builder> limits;
+    /** Between the nodes and Redis when asked for, to make Redis unreachable without stopping it. */
+    private final TcpProxy proxy;
 
-    private TestCluster(RedisProcess redis, UnaryOperator<Limits.Builder> limits) {
+    private TestCluster(RedisProcess redis, UnaryOperator<Limits.Builder> limits, boolean viaProxy) {
         this.redis = redis;
         this.limits = limits;
+        try {
+            this.proxy = viaProxy ? new TcpProxy(redis.port()) : null;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     public static TestCluster start(int nodes) {
@@ -23,7 +30,12 @@ public final class TestCluster implements AutoCloseable {
     }
 
     public static TestCluster start(int nodes, UnaryOperator<Limits.Builder> limits) {
-        TestCluster c = new TestCluster(RedisProcess.start(), limits);
+        return start(nodes, limits, false);
+    }
+
+    /** With every node reaching Redis through one {@link TcpProxy} ({@link #redisProxy()}). */
+    public static TestCluster start(int nodes, UnaryOperator<Limits.Builder> limits, boolean viaProxy) {
+        TestCluster c = new TestCluster(RedisProcess.start(), limits, viaProxy);
         for (int i = 0; i < nodes; i++) {
             c.addNode();
         }
@@ -32,7 +44,7 @@ public final class TestCluster implements AutoCloseable {
 
     public TestServer addNode() {
         TestServer node = TestServer.start(l -> limits.apply(l.nodeLease(LEASE).redisReconnectMax(Duration.ofMillis(200))),
-                c -> c.engine("redis").redisUri(redis.uri()));
+                c -> c.engine("redis").redisUri(proxy == null ? redis.uri() : "redis://127.0.0.1:" + proxy.port()));
         nodes.add(node);
         return node;
     }
@@ -49,6 +61,22 @@ public final class TestCluster implements AutoCloseable {
         return redis;
     }
 
+    public TcpProxy redisProxy() {
+        return proxy;
+    }
+
+    /** A counter or gauge of one node's /metrics, summed over its series (0 when absent). */
+    public double metric(int node, String name) {
+        String scrape = nodes.get(node).rollcall().node().telemetry().scrape();
+        double sum = 0;
+        for (String line : scrape.split("\n")) {
+            if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return sum;
+    }
+
     @Override
     public void close() {
         for (TestServer n : nodes) {
@@ -57,6 +85,9 @@ public final class TestCluster implements AutoCloseable {
             } catch (RuntimeException ignored) {
                 // closing the rest matters more
             }
+        }
+        if (proxy != null) {
+            proxy.close();
         }
         redis.close();
     }

@@ -92,8 +92,11 @@ public final class RedisBroker implements Broker {
     private final Counter failures;
     private final AtomicLong clusterNodes = new AtomicLong(1);
     private volatile Deliveries deliveries;
+    private final Counter resyncs;
     private volatile boolean connected;
-    private volatile long connectedSince;
+    /** Since when every lease renewal has succeeded on time; only then may this node judge others dead. */
+    private volatile long healthySince;
+    private volatile long lastRenewal;
     private volatile boolean closed;
 
     /** Connects (failing at once if Redis cannot be reached) and starts renewing this node's lease. */
@@ -123,7 +126,8 @@ public final class RedisBroker implements Broker {
         this.pubsub = client.connectPubSub(ByteArrayCodec.INSTANCE);
         this.redis = connection.async();
         this.connected = true;
-        this.connectedSince = clock.millis();
+        this.healthySince = clock.millis();
+        this.lastRenewal = healthySince;
         pubsub.addListener(new RedisPubSubAdapter<>() {
             @Override
             public void message(byte[] channel, byte[] message) {
@@ -144,6 +148,7 @@ public final class RedisBroker implements Broker {
             public void onRedisDisconnected(RedisChannelHandler<?, ?> handler) {
                 if (handler == connection && connected && !closed) {
                     connected = false;
+                    healthySince = Long.MAX_VALUE;
                     log.warn("lost Redis: serving local clients only until it is back");
                 }
             }
@@ -151,6 +156,7 @@ public final class RedisBroker implements Broker {
         pubsub.sync().subscribe(RedisKeys.CONTROL);
         this.reconnects = Counter.builder("rollcall_redis_reconnects").description("Times this node got Redis back after losing it").register(metrics);
         this.reaped = Counter.builder("rollcall_cluster_nodes_reaped").description("Dead nodes this node cleaned up after").register(metrics);
+        this.resyncs = Counter.builder("rollcall_cluster_resyncs").description("Times this node re-read every channel it holds after an outage").register(metrics);
         this.failures = Counter.builder("rollcall_redis_failures").description("Redis commands that failed (Redis away or slow)").register(metrics);
         io.micrometer.core.instrument.Gauge.builder("rollcall_redis_connected", () -> connected ? 1 : 0)
                 .description("1 while this node is connected to Redis").register(metrics);
@@ -342,26 +348,38 @@ public final class RedisBroker implements Broker {
         if (!connected || closed) {
             return;
         }
-        try {
-            long now = clock.millis();
-            watch(redis.zadd(RedisKeys.NODES, (double) (now + leaseMs), RedisKeys.bytes(nodeId)).toCompletableFuture());
-            watch(redis.zcount(RedisKeys.NODES, Range.create((double) now, Double.POSITIVE_INFINITY)).toCompletableFuture())
-                    .thenAccept(clusterNodes::set);
-            if (now - connectedSince < leaseMs) {
-                return; // Others may not have renewed since Redis came back: nobody is judged dead yet.
-            }
-            watch(redis.zrangebyscore(RedisKeys.NODES, Range.create(Double.NEGATIVE_INFINITY, (double) now)).toCompletableFuture())
-                    .thenAccept(expired -> {
-                        for (byte[] id : expired) {
-                            String dead = new String(id, StandardCharsets.UTF_8);
-                            if (!dead.equals(nodeId)) {
-                                engine.execute(() -> claimAndReap(dead));
-                            }
-                        }
-                    });
-        } catch (RuntimeException e) {
-            log.debug("lease renewal failed", e);
+        long now = clock.millis();
+        watch(redis.zadd(RedisKeys.NODES, (double) (now + leaseMs), RedisKeys.bytes(nodeId)).toCompletableFuture())
+                .thenRun(() -> renewed(now));
+        watch(redis.zcount(RedisKeys.NODES, Range.create((double) now, Double.POSITIVE_INFINITY)).toCompletableFuture())
+                .thenAccept(clusterNodes::set);
+        if (now - healthySince < leaseMs) {
+            return; // Others may not have renewed since Redis came back (or woke up): nobody is judged dead yet.
         }
+        watch(redis.zrangebyscore(RedisKeys.NODES, Range.create(Double.NEGATIVE_INFINITY, (double) now)).toCompletableFuture())
+                .thenAccept(expired -> {
+                    for (byte[] id : expired) {
+                        String dead = new String(id, StandardCharsets.UTF_8);
+                        if (!dead.equals(nodeId)) {
+                            engine.execute(() -> claimAndReap(dead));
+                        }
+                    }
+                });
+    }
+
+    /**
+     * A renewal that comes late (Redis stalled or was away) restarts the healthy period: a node judges others
+     * only after renewing on time for a whole lease, as they had the same chance to renew.
+     */
+    private void renewed(long sentAt) {
+        long now = clock.millis();
+        long tick = Math.max(50, leaseMs / 3);
+        if (now - lastRenewal > 2 * tick + 100 || now - sentAt > tick) {
+            healthySince = now;
+        } else if (healthySince == Long.MAX_VALUE) {
+            healthySince = now;
+        }
+        lastRenewal = now;
     }
 
     private void claimAndReap(String dead) {
@@ -400,7 +418,8 @@ public final class RedisBroker implements Broker {
             return;
         }
         connected = true;
-        connectedSince = clock.millis();
+        healthySince = clock.millis();
+        lastRenewal = healthySince;
         reconnects.increment();
         log.info("Redis is back: re-registering what this node holds");
         long now = clock.millis();
@@ -424,6 +443,7 @@ public final class RedisBroker implements Broker {
         });
         engine.schedule(() -> {
             if (connected && !closed) {
+                resyncs.increment();
                 deliveries.resync();
             }
         }, leaseMs, TimeUnit.MILLISECONDS);
