@@ -27,17 +27,17 @@ public final class App {
 
     /**
      * The live channel of that (already validated) name, created on demand. A new channel subscribes with the
-     * engine and is seeded with what other nodes hold (at once with the memory engine); until then it queues.
+     * engine and is seeded with what other nodes hold; until then it queues attaches. The memory engine seeds
+     * at once, inside the creation, so with it no one ever sees an unseeded channel.
      */
     public Channel channel(String name) {
         while (true) {
-            Channel[] created = new Channel[1];
-            Channel ch = channels.computeIfAbsent(name, n -> created[0] = new Channel(this, n));
-            if (created[0] != null) {
-                // Outside computeIfAbsent: the memory engine seeds synchronously, on this thread.
-                node.broker().subscribe(new ChannelKey(id, name))
-                        .whenComplete((state, error) -> ch.seed(error == null ? state : ChannelState.EMPTY, false));
-            }
+            Channel ch = channels.computeIfAbsent(name, n -> {
+                Channel created = new Channel(this, n);
+                node.broker().subscribe(new ChannelKey(id, n))
+                        .whenComplete((state, error) -> created.seed(error == null ? state : ChannelState.EMPTY, false));
+                return created;
+            });
             if (!ch.isClosed()) {
                 return ch;
             }

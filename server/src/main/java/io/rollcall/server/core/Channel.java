@@ -154,7 +154,11 @@ public final class Channel {
         if (replay != null) {
             replay.forEach(Runnable::run);
         }
-        // Takes in the seeded state quietly, so a waiting attach reports only what it changes itself.
+        if (!reconcile) {
+            // What other nodes held before this one came is not news: only what changes from here on is.
+            active = isActiveLocked();
+            lastObserved = occupancyLocked();
+        }
         changed(false);
         List<Runnable> attaches = new ArrayList<>(pendingAttaches.values());
         pendingAttaches.clear();
@@ -440,7 +444,10 @@ public final class Channel {
 
     /**
      * After any change: reports this node's share to the engine, tells observers of occupancy and lifecycle
-     * changes this node caused ({@code local}; a peer's are reported by the peer), then the occupancy events.
+     * changes, then the occupancy events. One node per channel tells the observers, so a cluster reports each
+     * reading once, from one place, in order: of the nodes with a share of the channel, the one with the
+     * lowest id (every node agrees on that once shares have spread); with no share left anywhere, the node
+     * whose own change ended the last one ({@code local}).
      */
     private void changed(boolean local) {
         OccupancyMetrics.Snapshot share = occupancy.snapshot().withPresenceMembers(0);
@@ -450,7 +457,7 @@ public final class Channel {
         }
         OccupancyMetrics.Snapshot now = occupancyLocked();
         boolean nowActive = isActiveLocked();
-        List<ChannelObserver> observers = local ? app.node().observers() : List.of();
+        List<ChannelObserver> observers = reportsForCluster(share, local) ? app.node().observers() : List.of();
         if (nowActive != active) {
             active = nowActive;
             for (ChannelObserver o : observers) {
@@ -464,6 +471,23 @@ public final class Channel {
             }
         }
         occupancyEvents.changed(now);
+    }
+
+    private boolean reportsForCluster(OccupancyMetrics.Snapshot ownShare, boolean local) {
+        boolean holdsShare = !ownShare.equals(OccupancyMetrics.Snapshot.EMPTY) || presence.size() > 0 && hasOwnMembers();
+        if (remoteShares.isEmpty()) {
+            return holdsShare || local;
+        }
+        if (!holdsShare) {
+            return false;
+        }
+        String self = app.node().nodeId();
+        for (String node : remoteShares.keySet()) {
+            if (node.compareTo(self) < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Called by the sweeper: closes and forgets the channel once it has been idle long enough. */

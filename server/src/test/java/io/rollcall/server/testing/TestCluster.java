@@ -12,6 +12,7 @@ public final class TestCluster implements AutoCloseable {
     private final RedisProcess redis;
     private final List<TestServer> nodes = new ArrayList<>();
     private final UnaryOperator<Limits.Builder> limits;
+    private UnaryOperator<io.rollcall.server.config.ServerConfig.Builder> config = c -> c;
     /** Between the nodes and Redis when asked for, to make Redis unreachable without stopping it. */
     private final TcpProxy proxy;
 
@@ -35,7 +36,14 @@ public final class TestCluster implements AutoCloseable {
 
     /** With every node reaching Redis through one {@link TcpProxy} ({@link #redisProxy()}). */
     public static TestCluster start(int nodes, UnaryOperator<Limits.Builder> limits, boolean viaProxy) {
+        return start(nodes, limits, viaProxy, c -> c);
+    }
+
+    /** With settings of every node's own beyond the limits (webhook rules, say). */
+    public static TestCluster start(int nodes, UnaryOperator<Limits.Builder> limits, boolean viaProxy,
+                                    UnaryOperator<io.rollcall.server.config.ServerConfig.Builder> config) {
         TestCluster c = new TestCluster(RedisProcess.start(), limits, viaProxy);
+        c.config = config;
         for (int i = 0; i < nodes; i++) {
             c.addNode();
         }
@@ -44,7 +52,7 @@ public final class TestCluster implements AutoCloseable {
 
     public TestServer addNode() {
         TestServer node = TestServer.start(l -> limits.apply(l.nodeLease(LEASE).redisReconnectMax(Duration.ofMillis(200))),
-                c -> c.engine("redis").redisUri(proxy == null ? redis.uri() : "redis://127.0.0.1:" + proxy.port()));
+                c -> config.apply(c.engine("redis").redisUri(proxy == null ? redis.uri() : "redis://127.0.0.1:" + proxy.port())));
         nodes.add(node);
         return node;
     }
