@@ -9,6 +9,8 @@ export const PORT = Number(process.env.ROLLCALL_PORT);
 export const KEY = process.env.ROLLCALL_KEY;
 export const LIMITED_KEY = process.env.ROLLCALL_LIMITED_KEY;
 export const OTHER_APP_KEY = process.env.ROLLCALL_OTHER_APP_KEY;
+/** Ports of two nodes of a cluster sharing one Redis (same keys), for the cluster tests. */
+export const CLUSTER_PORTS = (process.env.ROLLCALL_CLUSTER_PORTS ?? '').split(',').filter(Boolean).map(Number);
 if (!PORT || !KEY) {
   throw new Error('set ROLLCALL_PORT and ROLLCALL_KEY (and ROLLCALL_LIMITED_KEY, ROLLCALL_OTHER_APP_KEY)');
 }

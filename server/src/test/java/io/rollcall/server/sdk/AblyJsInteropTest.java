@@ -2,6 +2,7 @@ package io.rollcall.server.sdk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.rollcall.server.testing.TestCluster;
 import io.rollcall.server.testing.TestServer;
 import java.io.BufferedReader;
 import java.io.File;
@@ -18,7 +19,8 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Runs the Node interop suite (interop/js: real ably-js and @ably/chat) against an in-process server and
+ * Runs the Node interop suite (interop/js: real ably-js and @ably/chat) against an in-process server (and a
+ * two-node cluster on a real Redis for the cluster tests) and
  * reports each Node test as a JUnit test, so one command runs everything.
  */
 class AblyJsInteropTest {
@@ -33,13 +35,14 @@ class AblyJsInteropTest {
         List<Result> results = new ArrayList<>();
         StringBuilder output = new StringBuilder();
         int exit;
-        try (TestServer server = TestServer.start()) {
+        try (TestServer server = TestServer.start(); TestCluster cluster = TestCluster.start(2)) {
             ProcessBuilder pb = new ProcessBuilder("node", "--test", "--test-concurrency=1", "--test-reporter=tap", "test/")
                     .directory(dir).redirectErrorStream(true);
             pb.environment().put("ROLLCALL_PORT", Integer.toString(server.port()));
             pb.environment().put("ROLLCALL_KEY", TestServer.KEY);
             pb.environment().put("ROLLCALL_LIMITED_KEY", TestServer.LIMITED_KEY);
             pb.environment().put("ROLLCALL_OTHER_APP_KEY", TestServer.OTHER_APP_KEY);
+            pb.environment().put("ROLLCALL_CLUSTER_PORTS", cluster.port(0) + "," + cluster.port(1));
             Process p = pb.start();
             List<String> lines = new ArrayList<>();
             try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {

@@ -258,10 +258,22 @@ public final class RedisBroker implements Broker {
                 .thenCompose(v -> state(channel));
     }
 
+    /** Forgets the channel in this node's channel set too, unless something of this node's is still there. */
+    private static final String FORGET_CHANNEL = """
+            if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 1 then return 0 end
+            for _, f in ipairs(redis.call('HKEYS', KEYS[1])) do
+              if string.sub(f, 1, #ARGV[1]) == ARGV[1] then return 0 end
+            end
+            return redis.call('SREM', KEYS[3], ARGV[2])
+            """;
+
     @Override
     public void unsubscribe(ChannelKey channel) {
         if (subscribed.remove(channel)) {
             watch(pubsub.async().unsubscribe(RedisKeys.pubsub(channel)).toCompletableFuture());
+            byte[][] keys = {RedisKeys.presence(channel), RedisKeys.occupancy(channel), RedisKeys.nodeChannels(nodeId)};
+            watch(redis.<Long>eval(FORGET_CHANNEL, ScriptOutputType.INTEGER, keys, RedisKeys.bytes(nodeId),
+                    RedisKeys.bytes(RedisKeys.id(channel))).toCompletableFuture());
         }
     }
 
