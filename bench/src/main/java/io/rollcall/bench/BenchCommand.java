@@ -15,12 +15,12 @@ import picocli.CommandLine.Parameters;
  * on this machine, prints a table (each figure beside the reference, with the ratio) and writes JSON.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Measure Rollcall beside a bare broadcast reference. Scenarios: fanout, connections, sync, storm, occupancy, all; jmh for micro-benchmarks.")
+        description = "Measure Rollcall beside a bare broadcast reference. Scenarios: fanout, cluster, connections, sync, storm, occupancy, all; jmh for micro-benchmarks.")
 public final class BenchCommand implements Callable<Integer> {
-    @Parameters(index = "0", description = "fanout | connections | sync | storm | occupancy | all | jmh")
+    @Parameters(index = "0", description = "fanout | cluster | connections | sync | storm | occupancy | all | jmh")
     String scenario;
 
-    @Option(names = "--subscribers", split = ",", description = "Fan-out subscribers (default 1000,10000 for 'all').")
+    @Option(names = "--subscribers", split = ",", description = "Fan-out subscribers (default 1000,10000 for fanout; 1000 for cluster).")
     List<Integer> subscribers;
 
     @Option(names = "--seconds", defaultValue = "5", description = "Measurement time per phase (default ${DEFAULT-VALUE}).")
@@ -74,6 +74,11 @@ public final class BenchCommand implements Callable<Integer> {
         if (all || scenario.equals("fanout")) {
             for (int n : subscribers != null ? subscribers : List.of(1000, 10000)) {
                 results.add(show(new FanoutScenario(new FanoutScenario.Options(n, seconds, window, latencyRate, f)).run(serverJar)));
+            }
+        }
+        if (all || scenario.equals("cluster")) {
+            for (int n : subscribers != null ? subscribers : List.of(1000)) {
+                results.add(show(new ClusterScenario(new FanoutScenario.Options(n, seconds, window, latencyRate, f)).run(serverJar)));
             }
         }
         if (all || scenario.equals("connections")) {

@@ -35,13 +35,17 @@ final class FanoutScenario {
         for (Target.Kind kind : Target.Kind.values()) {
             try (Target t = kind == Target.Kind.ROLLCALL ? Target.rollcall(serverJar, List.of()) : Target.reference();
                  LoadClient client = new LoadClient(2)) {
-                measure(t, client, r);
+                measure(kind, List.of(t.port()), client, r);
             }
         }
         return r;
     }
 
-    private void measure(Target t, LoadClient client, Result r) throws Exception {
+    /**
+     * Measures into {@code r}'s {@code kind} column, with the subscribers spread evenly over the servers at
+     * {@code ports} and the publisher on the first.
+     */
+    void measure(Target.Kind kind, List<Integer> ports, LoadClient client, Result r) throws Exception {
         int n = o.subscribers;
         String channel = "fanout";
         AtomicLongArray lastSeq = new AtomicLongArray(n);
@@ -53,7 +57,7 @@ final class FanoutScenario {
         Histogram latency = new ConcurrentHistogram(3_600_000_000_000L, 3);
         boolean[] recordLatency = {false};
         CountDownLatch attached = new CountDownLatch(n);
-        List<WireConnection> subs = Swarm.connect(client, t.port(), n, o.format, i -> Swarm.query("sub" + i), (i, pm) -> {
+        Swarm.Handler onMessage = (i, pm) -> {
             if (pm.action == Action.ATTACHED) {
                 attached.countDown();
             } else if (pm.action == Action.MESSAGE && pm.messages != null) {
@@ -69,12 +73,19 @@ final class FanoutScenario {
                     }
                 }
             }
-        });
+        };
+        List<WireConnection> subs = new java.util.ArrayList<>(n);
+        for (int k = 0; k < ports.size(); k++) {
+            int base = n * k / ports.size();
+            int count = n * (k + 1) / ports.size() - base;
+            subs.addAll(Swarm.connect(client, ports.get(k), count, o.format, i -> Swarm.query("sub" + (base + i)),
+                    (i, pm) -> onMessage.onMessage(base + i, pm)));
+        }
         for (WireConnection c : subs) {
             c.send(Swarm.attach(channel, Flags.SUBSCRIBE, null));
         }
         Swarm.await(attached, "subscribers attached");
-        WireConnection pub = Swarm.connect(client, t.port(), 1, o.format, i -> Swarm.query("pub"), (i, pm) -> { }).get(0);
+        WireConnection pub = Swarm.connect(client, ports.get(0), 1, o.format, i -> Swarm.query("pub"), (i, pm) -> { }).get(0);
 
         // (a) throughput with a bounded in-flight window.
         long seq = 0;
@@ -90,8 +101,8 @@ final class FanoutScenario {
         long published = seq;
         drain(delivered, published * n);
         double elapsed = (System.nanoTime() - start) / 1e9;
-        r.put(t.kind(), "deliveries_per_second", delivered.get() / elapsed, "1/s");
-        r.put(t.kind(), "lost_or_duplicated", (published * n - delivered.get()) + violations.get(), "msgs");
+        r.put(kind, "deliveries_per_second", delivered.get() / elapsed, "1/s");
+        r.put(kind, "lost_or_duplicated", (published * n - delivered.get()) + violations.get(), "msgs");
 
         // (b) latency at a fixed delivery rate.
         double msgsPerSecond = (double) o.latencyRate / n;
@@ -112,10 +123,10 @@ final class FanoutScenario {
             next += interval;
         }
         drain(delivered, before + sent * n);
-        r.put(t.kind(), "latency_p50", latency.getValueAtPercentile(50) / 1e6, "ms");
-        r.put(t.kind(), "latency_p99", latency.getValueAtPercentile(99) / 1e6, "ms");
-        r.put(t.kind(), "latency_p99.9", latency.getValueAtPercentile(99.9) / 1e6, "ms");
-        r.put(t.kind(), "latency_lost", (before + sent * n) - delivered.get(), "msgs");
+        r.put(kind, "latency_p50", latency.getValueAtPercentile(50) / 1e6, "ms");
+        r.put(kind, "latency_p99", latency.getValueAtPercentile(99) / 1e6, "ms");
+        r.put(kind, "latency_p99.9", latency.getValueAtPercentile(99.9) / 1e6, "ms");
+        r.put(kind, "latency_lost", (before + sent * n) - delivered.get(), "msgs");
     }
 
     private static void publish(WireConnection pub, String channel, long seq) {

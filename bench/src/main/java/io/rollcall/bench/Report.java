@@ -17,7 +17,7 @@ public final class Report {
 
     public static void print(Result r, PrintStream out) {
         out.printf(Locale.ROOT, "%n== %s %s%n", r.scenario, r.parameters);
-        out.printf(Locale.ROOT, "%-34s %16s %16s %8s%n", "metric", "rollcall", "reference", "ratio");
+        out.printf(Locale.ROOT, "%-34s %16s %16s %8s%n", "metric", r.firstColumn, r.secondColumn, "ratio");
         for (String metric : r.units.keySet()) {
             Double a = r.rollcall.get(metric);
             Double b = r.reference.get(metric);
@@ -44,6 +44,7 @@ public final class Report {
             m.put("scenario", r.scenario);
             m.put("parameters", r.parameters);
             m.put("units", r.units);
+            m.put("columns", List.of(r.firstColumn, r.secondColumn));
             m.put("rollcall", r.rollcall);
             m.put("reference", r.reference);
             Map<String, Double> ratios = new LinkedHashMap<>();

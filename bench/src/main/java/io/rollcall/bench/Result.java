@@ -10,9 +10,18 @@ public final class Result {
     public final Map<String, Double> rollcall = new LinkedHashMap<>();
     public final Map<String, Double> reference = new LinkedHashMap<>();
     public final Map<String, String> units = new LinkedHashMap<>();
+    /** What the two columns hold: Rollcall and the bare reference, unless a scenario compares otherwise. */
+    public String firstColumn = "rollcall";
+    public String secondColumn = "reference";
 
     public Result(String scenario) {
         this.scenario = scenario;
+    }
+
+    public Result columns(String first, String second) {
+        firstColumn = first;
+        secondColumn = second;
+        return this;
     }
 
     public Result param(String name, Object value) {

@@ -36,6 +36,11 @@ public final class Target implements AutoCloseable {
 
     /** Starts Rollcall with limits opened up for load (rates, queues, member caps) and the given overrides. */
     public static Target rollcall(String serverJar, List<String> limitOverrides) throws IOException {
+        return rollcall(serverJar, limitOverrides, List.of());
+    }
+
+    /** With further {@code serve} arguments, e.g. {@code --redis URI} for a cluster node. */
+    public static Target rollcall(String serverJar, List<String> limitOverrides, List<String> serveArgs) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx4g", "-jar", serverJar, "serve", "--port", "0", "--key", KEY,
                 "--limit", "maxInboundRate=1000000", "--limit", "outboundQueueMessages=200000",
                 "--limit", "maxPresenceMembers=100000", "--limit", "maxChannelsPerConnection=100000"));
@@ -43,6 +48,7 @@ public final class Target implements AutoCloseable {
             cmd.add("--limit");
             cmd.add(o);
         }
+        cmd.addAll(serveArgs);
         return start(Kind.ROLLCALL, cmd);
     }
 

@@ -24,6 +24,16 @@ class ScenarioSmokeTest {
     }
 
     @Test
+    void clusterFanout() throws Exception {
+        Result r = new ClusterScenario(new FanoutScenario.Options(20, 0.5, 10, 2000, WireFormat.MSGPACK)).run(SERVER_JAR);
+        Report.print(r, System.out);
+        assertThat(r.rollcall.get("lost_or_duplicated")).isZero();
+        assertThat(r.reference.get("lost_or_duplicated")).isZero();
+        assertThat(r.rollcall.get("latency_lost")).isZero();
+        assertThat(r.rollcall.get("deliveries_per_second")).isPositive();
+    }
+
+    @Test
     void connections() throws Exception {
         Result r = new ConnectionsScenario(List.of(20, 40), WireFormat.MSGPACK).run(SERVER_JAR);
         Report.print(r, System.out);
