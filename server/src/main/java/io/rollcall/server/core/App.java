@@ -35,7 +35,7 @@ public final class App {
             Channel ch = channels.computeIfAbsent(name, n -> {
                 Channel created = new Channel(this, n);
                 node.broker().subscribe(new ChannelKey(id, n))
-                        .whenComplete((state, error) -> created.seed(error == null ? state : ChannelState.EMPTY, false));
+                        .whenComplete((state, error) -> created.seed(error == null ? state : null));
                 return created;
             });
             if (!ch.isClosed()) {

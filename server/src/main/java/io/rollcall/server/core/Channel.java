@@ -11,6 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -42,6 +44,9 @@ public final class Channel {
     private OccupancyMetrics.Snapshot reportedShare = OccupancyMetrics.Snapshot.EMPTY;
     /** Non-null while (re-)seeding: other nodes' events, applied in order once the seed is in. */
     private List<Runnable> waiting = new ArrayList<>();
+    /** Non-null while re-seeding: members and shares that live events touched meanwhile. */
+    private Set<String> touchedMembers;
+    private Set<String> touchedShares;
     /** Attaches that arrived while seeding, answered once the seed is in. */
     private final Map<Connection, Runnable> pendingAttaches = new LinkedHashMap<>();
 
@@ -121,28 +126,19 @@ public final class Channel {
     }
 
     /**
-     * Takes in what the other nodes hold: the first time (before anyone is served), or after the engine may
-     * have missed events ({@code reconcile}: subscribers are told what changed). A null state (the engine
-     * could not answer) changes nothing. Then replays the events that waited, and answers waiting attaches.
+     * Takes in what the other nodes hold, before anyone is served: applies the seed (a null state: the engine
+     * could not answer, and a later re-seed will tell), replays the events that waited, then answers the
+     * waiting attaches. Events that waited may already be in the seed: replayed in order, they change nothing.
      */
-    synchronized void seed(ChannelState state, boolean reconcile) {
+    synchronized void seed(ChannelState state) {
         if (state != null) {
             String self = app.node().nodeId();
-            List<PresenceMessage> remote = new ArrayList<>();
             for (PresenceMessage m : state.members()) {
                 if (!Node.ownerOf(m.connectionId).equals(self)) {
-                    remote.add(m);
-                }
-            }
-            if (reconcile) {
-                replaceMembers(m -> !Node.ownerOf(m.connectionId).equals(self), remote, false);
-            } else {
-                for (PresenceMessage m : remote) {
                     presence.apply(m);
                 }
-                occupancy.setPresenceMembers(presence.size());
             }
-            remoteShares.clear();
+            occupancy.setPresenceMembers(presence.size());
             state.occupancy().forEach((node, share) -> {
                 if (!node.equals(self)) {
                     remoteShares.put(node, share);
@@ -154,11 +150,9 @@ public final class Channel {
         if (replay != null) {
             replay.forEach(Runnable::run);
         }
-        if (!reconcile) {
-            // What other nodes held before this one came is not news: only what changes from here on is.
-            active = isActiveLocked();
-            lastObserved = occupancyLocked();
-        }
+        // What other nodes held before this one came is not news: only what changes from here on is.
+        active = isActiveLocked();
+        lastObserved = occupancyLocked();
         changed(false);
         List<Runnable> attaches = new ArrayList<>(pendingAttaches.values());
         pendingAttaches.clear();
@@ -167,13 +161,37 @@ public final class Channel {
         }
     }
 
-    /** Re-reads what the other nodes hold; their events wait meanwhile. */
+    /**
+     * Re-reads what the other nodes hold, after the engine may have missed events, and tells subscribers what
+     * changed. The channel goes on serving meanwhile: a member or share that a live event touches while the
+     * read is under way is newer than the read, so the read leaves it alone.
+     */
     synchronized void reseed() {
-        if (closed || waiting != null) {
+        if (closed || waiting != null || touchedMembers != null) {
             return;
         }
-        waiting = new ArrayList<>();
-        app.node().broker().state(key).whenComplete((state, error) -> seed(error == null ? state : null, true));
+        touchedMembers = new HashSet<>();
+        touchedShares = new HashSet<>();
+        app.node().broker().state(key).whenComplete((state, error) -> reconcile(error == null ? state : null));
+    }
+
+    private synchronized void reconcile(ChannelState state) {
+        Set<String> members = touchedMembers;
+        Set<String> shares = touchedShares;
+        if (state != null && members != null) {
+            String self = app.node().nodeId();
+            replaceMembers(m -> !Node.ownerOf(m.connectionId).equals(self) && !members.contains(m.memberKey()),
+                    state.members(), false);
+            remoteShares.keySet().removeIf(node -> !shares.contains(node) && !state.occupancy().containsKey(node));
+            state.occupancy().forEach((node, share) -> {
+                if (!node.equals(self) && !shares.contains(node)) {
+                    remoteShares.put(node, share);
+                }
+            });
+        }
+        touchedMembers = null;
+        touchedShares = null;
+        changed(false);
     }
 
     /** Another node's share of the occupancy metrics; null once it has none. */
@@ -181,6 +199,9 @@ public final class Channel {
         if (waiting != null) {
             waiting.add(() -> remoteShare(nodeId, share));
             return;
+        }
+        if (touchedShares != null) {
+            touchedShares.add(nodeId);
         }
         if (share == null || share.withPresenceMembers(0).equals(OccupancyMetrics.Snapshot.EMPTY)) {
             remoteShares.remove(nodeId);
@@ -206,6 +227,9 @@ public final class Channel {
             return;
         }
         remoteShares.remove(nodeId);
+        if (touchedShares != null) {
+            touchedShares.add(nodeId);
+        }
         replaceMembers(m -> Node.ownerOf(m.connectionId).equals(nodeId), List.of(), reapedHere);
         changed(reapedHere);
     }
@@ -324,6 +348,9 @@ public final class Channel {
         }
         for (PresenceMessage e : events) {
             presence.apply(e);
+            if (touchedMembers != null) {
+                touchedMembers.add(e.memberKey());
+            }
         }
         occupancy.setPresenceMembers(presence.size());
         List<ChannelObserver> observers = app.node().observers();

@@ -57,6 +57,11 @@ public final class TestCluster implements AutoCloseable {
         return node;
     }
 
+    /** Stops one node the way an operator would (it is told nothing about Redis being there or not). */
+    public void stopNode(int i) {
+        nodes.get(i).close();
+    }
+
     public TestServer node(int i) {
         return nodes.get(i);
     }
@@ -89,7 +94,7 @@ public final class TestCluster implements AutoCloseable {
     public void close() {
         for (TestServer n : nodes) {
             try {
-                n.close();
+                n.close(); // idempotent for a node stopped already
             } catch (RuntimeException ignored) {
                 // closing the rest matters more
             }
