@@ -61,7 +61,13 @@ public final class ServeCommand implements Callable<Integer> {
             System.err.println("rollcall: invalid configuration: " + e.getMessage());
             return 2;
         }
-        Rollcall server = Rollcall.start(cfg);
+        Rollcall server;
+        try {
+            server = Rollcall.start(cfg);
+        } catch (IllegalStateException e) {
+            System.err.println("rollcall: " + e.getMessage());
+            return 2;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("rollcall: shutting down; clients are told to reconnect");

@@ -11,14 +11,21 @@ import redis.embedded.RedisServer;
  */
 public final class RedisProcess implements AutoCloseable {
     private final int port;
+    private final String[] settings;
     private RedisServer server;
 
-    private RedisProcess(int port) {
+    private RedisProcess(int port, String... settings) {
         this.port = port;
+        this.settings = settings;
     }
 
     public static RedisProcess start() {
-        RedisProcess r = new RedisProcess(freePort());
+        return start(new String[0]);
+    }
+
+    /** With extra redis.conf lines, e.g. {@code requirepass s3cret}. */
+    public static RedisProcess start(String... settings) {
+        RedisProcess r = new RedisProcess(freePort(), settings);
         r.up();
         return r;
     }
@@ -34,8 +41,12 @@ public final class RedisProcess implements AutoCloseable {
     /** Starts it (again) on the same port. */
     public synchronized void up() {
         try {
-            server = RedisServer.newRedisServer().port(port).bind("127.0.0.1")
-                    .setting("save \"\"").setting("appendonly no").build();
+            var builder = RedisServer.newRedisServer().port(port).bind("127.0.0.1")
+                    .setting("save \"\"").setting("appendonly no");
+            for (String s : settings) {
+                builder.setting(s);
+            }
+            server = builder.build();
             server.start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -5,6 +5,7 @@ import io.lettuce.core.Range;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
@@ -117,13 +118,19 @@ public final class RedisBroker implements Broker {
                 .requestQueueSize(settings.commandQueue())
                 .timeoutOptions(TimeoutOptions.enabled(settings.commandTimeout()))
                 .build());
+        try {
+            this.connection = client.connect(ByteArrayCodec.INSTANCE);
+            this.pubsub = client.connectPubSub(ByteArrayCodec.INSTANCE);
+        } catch (RedisException e) {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+            resources.shutdown(0, 1, TimeUnit.SECONDS);
+            throw new IllegalStateException("cannot connect to Redis at " + uri + ": " + rootMessage(e), e);
+        }
         this.engine = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "rollcall-redis");
             t.setDaemon(true);
             return t;
         });
-        this.connection = client.connect(ByteArrayCodec.INSTANCE);
-        this.pubsub = client.connectPubSub(ByteArrayCodec.INSTANCE);
         this.redis = connection.async();
         this.connected = true;
         this.healthySince = clock.millis();
@@ -165,6 +172,14 @@ public final class RedisBroker implements Broker {
         long tick = Math.max(50, leaseMs / 3);
         engine.scheduleWithFixedDelay(this::leaseTick, 0, tick, TimeUnit.MILLISECONDS);
         log.info("cluster node {} on Redis {} (lease {} ms)", nodeId, uri.toString(), leaseMs);
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? e.getMessage() : t.getMessage();
     }
 
     @Override
