@@ -29,6 +29,12 @@ public interface Broker extends AutoCloseable {
     /** This node's own share of a channel's occupancy changed (latest value wins; engines may coalesce). */
     void occupancyChanged(ChannelKey channel, OccupancyMetrics.Snapshot share);
 
+    /**
+     * Whether this node now has a share or members on a channel. The engine answers with
+     * {@link Deliveries#activity} on the one node whose change made the channel active or idle everywhere.
+     */
+    void activityChanged(ChannelKey channel, boolean activeHere);
+
     /** What every node holds of a channel, for a node that need not hold it (REST). */
     CompletableFuture<ChannelState> state(ChannelKey channel);
 
@@ -51,6 +57,9 @@ public interface Broker extends AutoCloseable {
 
         /** Another node's share of a channel's occupancy; {@code null} once it has none. */
         void occupancy(ChannelKey channel, String nodeId, OccupancyMetrics.Snapshot share);
+
+        /** This node's change made the channel active, or idle, across the whole deployment. */
+        void activity(ChannelKey channel, boolean active);
 
         /** The full list of the members another node holds on a channel (after it re-registered). */
         void refresh(ChannelKey channel, String nodeId, List<io.rollcall.server.protocol.PresenceMessage> members);

@@ -36,7 +36,10 @@ public final class Channel {
     private long serial;
     private long lastActive;
     private boolean closed;
-    private boolean active;
+    /** Whether this node has a share or members here, as last reported to the engine. */
+    private boolean reportedActive;
+    /** Members whose connections are this node's (the rest are other nodes'). */
+    private int ownMembers;
     private OccupancyMetrics.Snapshot lastObserved = OccupancyMetrics.Snapshot.EMPTY;
     /** Other nodes' shares of the connection-based metrics, by node id. */
     private final Map<String, OccupancyMetrics.Snapshot> remoteShares = new HashMap<>();
@@ -151,7 +154,6 @@ public final class Channel {
             replay.forEach(Runnable::run);
         }
         // What other nodes held before this one came is not news: only what changes from here on is.
-        active = isActiveLocked();
         lastObserved = occupancyLocked();
         changed(false);
         List<Runnable> attaches = new ArrayList<>(pendingAttaches.values());
@@ -346,8 +348,17 @@ public final class Channel {
             waiting.add(() -> deliverPresence(message, events, originConnectionId, true));
             return;
         }
+        String self = app.node().nodeId();
         for (PresenceMessage e : events) {
-            presence.apply(e);
+            PresenceMessage before = presence.apply(e);
+            if (Node.ownerOf(e.connectionId).equals(self)) {
+                boolean leaving = e.action == PresenceMessage.LEAVE || e.action == PresenceMessage.ABSENT;
+                if (leaving && before != null) {
+                    ownMembers--;
+                } else if (!leaving && before == null) {
+                    ownMembers++;
+                }
+            }
             if (touchedMembers != null) {
                 touchedMembers.add(e.memberKey());
             }
@@ -470,44 +481,37 @@ public final class Channel {
     }
 
     /**
-     * After any change: reports this node's share to the engine, tells observers of occupancy and lifecycle
+     * After any change: reports this node's share and activity to the engine, tells observers of occupancy
      * changes, then the occupancy events. One node per channel tells the observers, so a cluster reports each
      * reading once, from one place, in order: of the nodes with a share of the channel, the one with the
-     * lowest id (every node agrees on that once shares have spread); with no share left anywhere, the node
-     * whose own change ended the last one ({@code local}).
+     * lowest id (every node agrees on that once shares have spread). Lifecycle changes, and the last reading
+     * of a channel going idle, are reported where the engine saw the channel's activity flip
+     * ({@link #activityFlipped}): that is decided in one place for the whole cluster.
      */
     private void changed(boolean local) {
         OccupancyMetrics.Snapshot share = occupancy.snapshot().withPresenceMembers(0);
+        boolean activeHere = !share.equals(OccupancyMetrics.Snapshot.EMPTY) || ownMembers > 0;
         if (!share.equals(reportedShare)) {
             reportedShare = share;
             app.node().broker().occupancyChanged(key, share);
         }
-        OccupancyMetrics.Snapshot now = occupancyLocked();
-        boolean nowActive = isActiveLocked();
-        List<ChannelObserver> observers = reportsForCluster(share, local) ? app.node().observers() : List.of();
-        if (nowActive != active) {
-            active = nowActive;
-            for (ChannelObserver o : observers) {
-                o.lifecycleChanged(key, nowActive, now);
-            }
+        if (activeHere != reportedActive) {
+            reportedActive = activeHere;
+            app.node().broker().activityChanged(key, activeHere);
         }
+        OccupancyMetrics.Snapshot now = occupancyLocked();
         if (!now.equals(lastObserved)) {
             lastObserved = now;
-            for (ChannelObserver o : observers) {
-                o.occupancyChanged(key, now);
+            if (activeHere && reportsForCluster()) {
+                for (ChannelObserver o : app.node().observers()) {
+                    o.occupancyChanged(key, now);
+                }
             }
         }
         occupancyEvents.changed(now);
     }
 
-    private boolean reportsForCluster(OccupancyMetrics.Snapshot ownShare, boolean local) {
-        boolean holdsShare = !ownShare.equals(OccupancyMetrics.Snapshot.EMPTY) || presence.size() > 0 && hasOwnMembers();
-        if (remoteShares.isEmpty()) {
-            return holdsShare || local;
-        }
-        if (!holdsShare) {
-            return false;
-        }
+    private boolean reportsForCluster() {
         String self = app.node().nodeId();
         for (String node : remoteShares.keySet()) {
             if (node.compareTo(self) < 0) {
@@ -517,13 +521,22 @@ public final class Channel {
         return true;
     }
 
+    /**
+     * The engine saw this node's write make the channel active, or idle, across the whole deployment: this
+     * node tells the observers (opened with the current reading; closed with the final, empty one).
+     */
+    synchronized void activityFlipped(boolean nowActive) {
+        OccupancyMetrics.Snapshot reading = nowActive ? occupancyLocked() : OccupancyMetrics.Snapshot.EMPTY;
+        app.node().reportActivity(key, nowActive, reading);
+    }
+
     /** Called by the sweeper: closes and forgets the channel once it has been idle long enough. */
     synchronized boolean closeIfIdle(long idleBefore) {
         if (closed) {
             return true;
         }
         // Other nodes' members do not keep it: without attachments here, this node need not follow the channel.
-        if (!attachments.isEmpty() || waiting != null || !pendingAttaches.isEmpty() || hasOwnMembers()
+        if (!attachments.isEmpty() || waiting != null || !pendingAttaches.isEmpty() || ownMembers > 0
                 || lastActive > idleBefore || occupancyEvents.pending()) {
             return false;
         }
@@ -531,15 +544,6 @@ public final class Channel {
         return true;
     }
 
-    private boolean hasOwnMembers() {
-        String self = app.node().nodeId();
-        for (String connectionId : presence.connectionIds()) {
-            if (Node.ownerOf(connectionId).equals(self)) {
-                return true;
-            }
-        }
-        return false;
-    }
 
     /** For {@link OccupancyEvents}: runs with the monitor held. */
     Iterable<Attachment> attachmentsLocked() {

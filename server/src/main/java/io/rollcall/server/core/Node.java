@@ -265,6 +265,26 @@ public final class Node implements Broker.Deliveries {
     }
 
     @Override
+    public void activity(ChannelKey key, boolean active) {
+        Channel ch = held(key);
+        if (ch != null) {
+            ch.activityFlipped(active);
+        } else {
+            reportActivity(key, active, OccupancyMetrics.Snapshot.EMPTY);
+        }
+    }
+
+    /** Tells integrations a channel opened or closed (with the closing reading, when it closed). */
+    void reportActivity(ChannelKey key, boolean active, OccupancyMetrics.Snapshot reading) {
+        for (ChannelObserver o : observers) {
+            o.lifecycleChanged(key, active, reading);
+            if (!active) {
+                o.occupancyChanged(key, reading);
+            }
+        }
+    }
+
+    @Override
     public void refresh(ChannelKey key, String nodeId, List<io.rollcall.server.protocol.PresenceMessage> members) {
         Channel ch = held(key);
         if (ch != null) {

@@ -71,11 +71,14 @@ class ClusterWebhooksTest {
         update.ok();
         Await.until(() -> of(rx, "channel.occupancy").stream().anyMatch(i -> metrics(i).path("connections").asInt() == 2
                 && metrics(i).path("presenceMembers").asInt() == 2), "occupancy of both nodes summed");
-        for (Channel ch : List.of(a, b)) {
-            Completion detach = new Completion();
-            ch.detach(detach);
-            detach.ok();
-        }
+        // Both leave at once: neither node has heard of the other's departure when it makes its own, and
+        // still exactly one of them reports the channel closing.
+        Completion detachA = new Completion();
+        Completion detachB = new Completion();
+        a.detach(detachA);
+        b.detach(detachB);
+        detachA.ok();
+        detachB.ok();
         Await.until(() -> of(rx, "channel.lifecycle").size() >= 2, "opened and closed");
         Await.until(() -> {
             List<JsonNode> occ = of(rx, "channel.occupancy");

@@ -55,6 +55,12 @@ public final class MemoryBroker implements Broker {
     }
 
     @Override
+    public void activityChanged(ChannelKey channel, boolean activeHere) {
+        // This node is the whole deployment: its activity is the channel's.
+        deliveries.activity(channel, activeHere);
+    }
+
+    @Override
     public CompletableFuture<ChannelState> state(ChannelKey channel) {
         return NOTHING;
     }

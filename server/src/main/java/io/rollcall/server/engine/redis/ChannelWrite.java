@@ -9,6 +9,7 @@ import java.util.List;
  * of one node, set or delete members and occupancy shares, keep the active-channel index and the node's
  * channel set right, and publish an envelope, all at once. Because the write and its notice are one step,
  * a node that reads the state after subscribing misses nothing and sees nothing twice (see Channel.seed).
+ * Redis runs one script at a time, so exactly one write sees the channel's activity flip: its node reports it.
  */
 final class ChannelWrite {
     static final String SCRIPT = """
@@ -26,14 +27,19 @@ final class ChannelWrite {
               else redis.call('HDEL', o, ARGV[i + 1]) end
             end
             if ARGV[4] ~= '' then redis.call('SADD', KEYS[4], ARGV[4]) end
+            local flip = 0
             if redis.call('EXISTS', p) + redis.call('EXISTS', o) > 0 then
-              redis.call('ZADD', KEYS[3], 0, ARGV[3])
+              if redis.call('ZADD', KEYS[3], 0, ARGV[3]) == 1 then flip = 1 end
             else
-              redis.call('ZREM', KEYS[3], ARGV[3])
+              if redis.call('ZREM', KEYS[3], ARGV[3]) == 1 then flip = 2 end
             end
             if ARGV[1] ~= '' then redis.call('PUBLISH', ARGV[1], ARGV[2]) end
-            return 1
+            return flip
             """;
+    /** What the script answers: the channel's activity across all nodes did not change, began, or ended. */
+    static final long UNCHANGED = 0;
+    static final long BECAME_ACTIVE = 1;
+    static final long BECAME_IDLE = 2;
     private static final byte[] EMPTY = new byte[0];
 
     private final ChannelKey channel;
@@ -86,6 +92,10 @@ final class ChannelWrite {
         ops.add(field);
         ops.add(value);
         return this;
+    }
+
+    ChannelKey channel() {
+        return channel;
     }
 
     byte[][] keys() {

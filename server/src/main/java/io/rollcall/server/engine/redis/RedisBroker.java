@@ -88,6 +88,8 @@ public final class RedisBroker implements Broker {
     /** This node's occupancy share per channel: the latest, and which channels have a write in flight. */
     private final Map<ChannelKey, OccupancyMetrics.Snapshot> shares = new ConcurrentHashMap<>();
     private final Set<ChannelKey> shareWrites = ConcurrentHashMap.newKeySet();
+    /** Dead nodes this node is cleaning up after: it reports their members' leaves itself. */
+    private final Set<String> reaping = ConcurrentHashMap.newKeySet();
     private final Counter reconnects;
     private final Counter reaped;
     private final Counter failures;
@@ -99,6 +101,8 @@ public final class RedisBroker implements Broker {
     private volatile long healthySince;
     private volatile long lastRenewal;
     private volatile boolean closed;
+    /** Set once close() starts: the notice of this node's own departure is then expected, not alarming. */
+    private volatile boolean leaving;
 
     /** Connects (failing at once if Redis cannot be reached) and starts renewing this node's lease. */
     public RedisBroker(RedisSettings settings, String nodeId, Clock clock, MeterRegistry metrics) {
@@ -252,7 +256,12 @@ public final class RedisBroker implements Broker {
 
     private void control(byte[] message) {
         String arg = new String(message, 1, message.length - 1, StandardCharsets.UTF_8);
-        if (message[0] == KIND_NODE_GONE && !arg.equals(nodeId)) {
+        if (message[0] == KIND_NODE_GONE && arg.equals(nodeId) && !leaving) {
+            // Taken for dead (a long pause, a partition) though alive: everyone dropped what this node
+            // holds, so it writes it all again and tells them.
+            log.warn("this node was taken for dead by the cluster: re-registering what it holds");
+            engine.execute(this::reregisterAll);
+        } else if (message[0] == KIND_NODE_GONE && !reaping.contains(arg)) {
             deliveries.nodeGone(arg, false);
         } else if (message[0] == KIND_TAKE_OVER && Node.ownerOf(arg).equals(nodeId)) {
             deliveries.takeOver(arg);
@@ -301,6 +310,11 @@ public final class RedisBroker implements Broker {
     }
 
     // ---- state
+
+    /** Redis decides (see {@link ChannelWrite}): the flip comes back with the write that made it. */
+    @Override
+    public void activityChanged(ChannelKey channel, boolean activeHere) {
+    }
 
     @Override
     public CompletableFuture<ChannelState> state(ChannelKey channel) {
@@ -415,13 +429,15 @@ public final class RedisBroker implements Broker {
                     if ("OK".equals(ok)) {
                         log.warn("node {} missed its lease: its members leave, its connections stop counting", dead);
                         reaped.increment();
-                        forget(dead).thenRun(() -> deliveries.nodeGone(dead, true));
+                        reaping.add(dead);
+                        forget(dead, () -> deliveries.nodeGone(dead, true))
+                                .whenComplete((v, e) -> reaping.remove(dead));
                     }
                 });
     }
 
-    /** Deletes everything a node wrote, then tells every node it is gone. */
-    private CompletableFuture<Void> forget(String node) {
+    /** Deletes everything a node wrote, runs {@code here} (this node's own view), then tells every node it is gone. */
+    private CompletableFuture<Void> forget(String node, Runnable here) {
         return watch(redis.smembers(RedisKeys.nodeChannels(node)).toCompletableFuture()).thenCompose(channels -> {
             List<CompletableFuture<Long>> writes = new ArrayList<>();
             for (byte[] id : channels) {
@@ -431,6 +447,7 @@ public final class RedisBroker implements Broker {
             return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new));
         }).thenCompose(v -> watch(redis.del(RedisKeys.nodeChannels(node)).toCompletableFuture()))
                 .thenCompose(v -> watch(redis.zrem(RedisKeys.NODES, RedisKeys.bytes(node)).toCompletableFuture()))
+                .thenRun(here)
                 .thenCompose(v -> watch(redis.publish(RedisKeys.CONTROL, notice(KIND_NODE_GONE, node)).toCompletableFuture()))
                 .thenApply(v -> null);
     }
@@ -449,9 +466,20 @@ public final class RedisBroker implements Broker {
         lastRenewal = healthySince;
         reconnects.increment();
         log.info("Redis is back: re-registering what this node holds");
+        resubscribe();
+        reregisterAll();
+        engine.schedule(() -> {
+            if (connected && !closed) {
+                resyncs.increment();
+                deliveries.resync();
+            }
+        }, leaseMs, TimeUnit.MILLISECONDS);
+    }
+
+    /** Writes again exactly what this node holds, channel by channel, and tells the other nodes. */
+    private void reregisterAll() {
         long now = clock.millis();
         watch(redis.zadd(RedisKeys.NODES, (double) (now + leaseMs), RedisKeys.bytes(nodeId)).toCompletableFuture());
-        resubscribe();
         List<ChannelShare> held = deliveries.shares();
         watch(redis.smembers(RedisKeys.nodeChannels(nodeId)).toCompletableFuture()).whenComplete((written, e) -> {
             Set<ChannelKey> stale = new HashSet<>();
@@ -468,12 +496,6 @@ public final class RedisBroker implements Broker {
                 reregister(key, List.of(), OccupancyMetrics.Snapshot.EMPTY);
             }
         });
-        engine.schedule(() -> {
-            if (connected && !closed) {
-                resyncs.increment();
-                deliveries.resync();
-            }
-        }, leaseMs, TimeUnit.MILLISECONDS);
     }
 
     private void reregister(ChannelKey key, List<PresenceMessage> members, OccupancyMetrics.Snapshot share) {
@@ -488,12 +510,24 @@ public final class RedisBroker implements Broker {
             write.setShare(nodeId, Envelope.shareText(share));
         }
         write.publish(new Envelope(Envelope.Kind.REFRESH, nodeId, null, none ? null : share, Envelope.members(members)));
-        run(write);
+        restore(write);
     }
 
     // ---- plumbing
 
+    /** Runs the write; when it made the channel active or idle everywhere, this node reports that. */
     private CompletableFuture<Long> run(ChannelWrite write) {
+        CompletableFuture<Long> f = restore(write);
+        f.thenAccept(flip -> {
+            if (flip != null && flip != ChannelWrite.UNCHANGED) {
+                deliveries.activity(write.channel(), flip == ChannelWrite.BECAME_ACTIVE);
+            }
+        });
+        return f;
+    }
+
+    /** Runs a write that puts back what was there (re-registering): any flip it shows is not news. */
+    private CompletableFuture<Long> restore(ChannelWrite write) {
         return watch(redis.<Long>eval(ChannelWrite.SCRIPT, ScriptOutputType.INTEGER, write.keys(), write.args()).toCompletableFuture());
     }
 
@@ -519,9 +553,10 @@ public final class RedisBroker implements Broker {
         if (closed) {
             return;
         }
+        leaving = true;
         try {
             if (connected) {
-                forget(nodeId).get(2, TimeUnit.SECONDS);
+                forget(nodeId, () -> { }).get(2, TimeUnit.SECONDS);
             }
         } catch (Exception e) {
             log.debug("could not leave the cluster cleanly; the lease will run out instead", e);
