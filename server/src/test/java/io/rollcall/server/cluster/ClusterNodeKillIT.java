@@ -49,22 +49,6 @@ class ClusterNodeKillIT {
         return rt;
     }
 
-    static Channel attached(AblyRealtime rt, String name) throws Exception {
-        Channel ch = rt.channels.get(name);
-        Completion c = new Completion();
-        ch.attach(c);
-        c.ok();
-        return ch;
-    }
-
-    static PresenceMessage[] members(Channel ch) {
-        try {
-            return ch.presence.get(true);
-        } catch (io.ably.lib.types.AblyException e) {
-            throw new AssertionError(e);
-        }
-    }
-
     static int connections(int port, String channel) throws Exception {
         AblyRest rest = AblyJava.rest(port, TestServer.KEY, false);
         HttpPaginatedResponse res = rest.request("GET", "/channels/" + channel, null, null, null);
@@ -84,7 +68,7 @@ class ClusterNodeKillIT {
         List<List<PresenceMessage>> seen = new ArrayList<>();
         List<Channel> watchers = new ArrayList<>();
         for (int node = 0; node < 2; node++) {
-            Channel w = attached(client(cluster.port(node), "watcher" + node), name);
+            Channel w = AblyJava.attached(client(cluster.port(node), "watcher" + node), name);
             List<PresenceMessage> events = new CopyOnWriteArrayList<>();
             w.presence.subscribe(events::add);
             seen.add(events);
@@ -92,11 +76,11 @@ class ClusterNodeKillIT {
         }
         for (String who : List.of("alice", "amir")) {
             Completion enter = new Completion();
-            attached(client(doomedPort, who), name).presence.enter("on the doomed node", enter);
+            AblyJava.attached(client(doomedPort, who), name).presence.enter("on the doomed node", enter);
             enter.ok();
         }
         for (Channel w : watchers) {
-            Await.until(() -> members(w).length == 2, "both members seen from the surviving nodes");
+            Await.until(() -> AblyJava.members(w).length == 2, "both members seen from the surviving nodes");
         }
         Await.value(() -> connections(cluster.port(0), name), n -> n == 4, "four connections counted");
 
@@ -105,7 +89,7 @@ class ClusterNodeKillIT {
         assertThat(doomed.process().waitFor(20, TimeUnit.SECONDS)).isTrue();
 
         for (Channel w : watchers) {
-            Await.until(() -> members(w).length == 0, "the dead node's members gone from every node");
+            Await.until(() -> AblyJava.members(w).length == 0, "the dead node's members gone from every node");
         }
         long leftAfterMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt);
         System.out.println("members left " + leftAfterMs + " ms after kill -9 (lease " + TestCluster.LEASE.toMillis() + " ms)");

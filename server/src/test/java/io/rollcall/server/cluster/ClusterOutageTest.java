@@ -44,30 +44,8 @@ class ClusterOutageTest {
         return rt;
     }
 
-    static Channel attached(AblyRealtime rt, String name) throws Exception {
-        Channel ch = rt.channels.get(name);
-        Completion c = new Completion();
-        ch.attach(c);
-        c.ok();
-        return ch;
-    }
-
-    static void enter(Channel ch, String data) throws Exception {
-        Completion c = new Completion();
-        ch.presence.enter(data, c);
-        c.ok();
-    }
-
     static List<String> ids(PresenceMessage[] members) {
         return Arrays.stream(members).map(m -> m.clientId).sorted().toList();
-    }
-
-    static PresenceMessage[] members(Channel ch) {
-        try {
-            return ch.presence.get(true);
-        } catch (io.ably.lib.types.AblyException e) {
-            throw new AssertionError(e);
-        }
     }
 
     static List<String> described(List<PresenceMessage> events) {
@@ -79,15 +57,15 @@ class ClusterOutageTest {
     void nodesServeLocallyThroughAnOutageAndConvergeAfterIt(boolean restarted) throws Exception {
         cluster = TestCluster.start(3, l -> l.presenceGrace(Duration.ofSeconds(60)), !restarted);
         String name = "outage-" + restarted;
-        enter(attached(client(0, "alice"), name), "a");
-        enter(attached(client(1, "bob"), name), "b");
-        Channel dave = attached(client(1, "dave"), name);
-        enter(dave, "d");
-        enter(attached(client(2, "frank"), name), "f");
-        Channel w0 = attached(client(0, "w0"), name);
-        Channel w1 = attached(client(1, "w1"), name);
+        AblyJava.enter(AblyJava.attached(client(0, "alice"), name), "a");
+        AblyJava.enter(AblyJava.attached(client(1, "bob"), name), "b");
+        Channel dave = AblyJava.attached(client(1, "dave"), name);
+        AblyJava.enter(dave, "d");
+        AblyJava.enter(AblyJava.attached(client(2, "frank"), name), "f");
+        Channel w0 = AblyJava.attached(client(0, "w0"), name);
+        Channel w1 = AblyJava.attached(client(1, "w1"), name);
         for (Channel w : List.of(w0, w1)) {
-            Await.until(() -> members(w).length == 4, "four members seen from both nodes");
+            Await.until(() -> AblyJava.members(w).length == 4, "four members seen from both nodes");
         }
         List<PresenceMessage> e0 = new CopyOnWriteArrayList<>();
         List<PresenceMessage> e1 = new CopyOnWriteArrayList<>();
@@ -110,8 +88,8 @@ class ClusterOutageTest {
         cluster.stopNode(2);
 
         // Local clients are served as before.
-        Channel erin = attached(client(0, "erin"), name);
-        enter(erin, "e");
+        Channel erin = AblyJava.attached(client(0, "erin"), name);
+        AblyJava.enter(erin, "e");
         erin.publish("during", "local", null);
         Completion leave = new Completion();
         dave.presence.leave(leave);
@@ -129,7 +107,7 @@ class ClusterOutageTest {
         Await.until(() -> cluster.metric(0, "rollcall_cluster_resyncs_total") >= 1 && cluster.metric(1, "rollcall_cluster_resyncs_total") >= 1,
                 "both nodes reconnected and re-read their channels");
         for (Channel w : List.of(w0, w1)) {
-            Await.until(() -> ids(members(w)).equals(List.of("alice", "bob", "erin")), "every node agrees on the members");
+            Await.until(() -> ids(AblyJava.members(w)).equals(List.of("alice", "bob", "erin")), "every node agrees on the members");
         }
         for (int node = 0; node < 2; node++) {
             AblyRest rest = AblyJava.rest(cluster.port(node), TestServer.KEY, false);
@@ -142,9 +120,9 @@ class ClusterOutageTest {
         assertThat(described(e1)).containsExactlyInAnyOrder("leave:dave", "enter:erin", "leave:frank");
 
         // Cross-node traffic flows again, and a late joiner syncs everyone.
-        Channel late = attached(client(1, "late"), name);
-        assertThat(ids(Await.value(() -> members(late), m -> m.length == 3, "late joiner sync"))).containsExactly("alice", "bob", "erin");
-        attached(client(1, "after"), name).publish("after", "cross-node", null);
+        Channel late = AblyJava.attached(client(1, "late"), name);
+        assertThat(ids(Await.value(() -> AblyJava.members(late), m -> m.length == 3, "late joiner sync"))).containsExactly("alice", "bob", "erin");
+        AblyJava.attached(client(1, "after"), name).publish("after", "cross-node", null);
         Await.until(() -> m0.stream().anyMatch(m -> m.name.equals("after")), "a cross-node message after the outage");
         assertThat(cluster.metric(0, "rollcall_redis_reconnects_total")).isGreaterThanOrEqualTo(1);
         // Restarted, Redis forgot the vanished node and the re-read removed its member; kept, its lease ran out

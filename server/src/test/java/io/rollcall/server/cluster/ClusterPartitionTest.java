@@ -39,14 +39,6 @@ class ClusterPartitionTest {
         return rt;
     }
 
-    static Channel attached(AblyRealtime rt, String name) throws Exception {
-        Channel ch = rt.channels.get(name);
-        Completion c = new Completion();
-        ch.attach(c);
-        c.ok();
-        return ch;
-    }
-
     static List<String> ids(Channel ch) {
         try {
             return Arrays.stream(ch.presence.get(true)).map(m -> m.clientId).sorted().toList();
@@ -65,9 +57,9 @@ class ClusterPartitionTest {
                 .redisReconnectMax(Duration.ofMillis(200)), c -> c.engine("redis").redisUri("redis://127.0.0.1:" + link.port()));
         open.add(island);
         String name = "partition";
-        Channel watcher = attached(client(cluster.port(0), "watcher"), name);
+        Channel watcher = AblyJava.attached(client(cluster.port(0), "watcher"), name);
         Completion enter = new Completion();
-        attached(client(island.port(), "islander"), name).presence.enter("here", enter);
+        AblyJava.attached(client(island.port(), "islander"), name).presence.enter("here", enter);
         enter.ok();
         Await.until(() -> ids(watcher).equals(List.of("islander")), "the island's member seen");
         List<PresenceMessage> seen = new CopyOnWriteArrayList<>();

@@ -49,20 +49,12 @@ class AblyJavaPresenceTest {
         return rt;
     }
 
-    static Channel attached(AblyRealtime rt, String name) throws Exception {
-        Channel ch = rt.channels.get(name);
-        Completion c = new Completion();
-        ch.attach(c);
-        c.ok();
-        return ch;
+    static Channel attached(AblyRealtime rt, String name) {
+        return AblyJava.attached(rt, name);
     }
 
     static PresenceMessage[] members(Channel ch) {
-        try {
-            return ch.presence.get(true);
-        } catch (io.ably.lib.types.AblyException e) {
-            throw new AssertionError(e);
-        }
+        return AblyJava.members(ch);
     }
 
     @ParameterizedTest(name = "binary={0}")

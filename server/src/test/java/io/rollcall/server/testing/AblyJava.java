@@ -49,6 +49,43 @@ public final class AblyJava {
         }
     }
 
+    /** Gets the channel (with options, if any), attaches it, and waits for ATTACHED. */
+    public static io.ably.lib.realtime.Channel attached(AblyRealtime rt, String name, io.ably.lib.types.ChannelOptions opts) {
+        try {
+            io.ably.lib.realtime.Channel ch = opts == null ? rt.channels.get(name) : rt.channels.get(name, opts);
+            Completion c = new Completion();
+            ch.attach(c);
+            c.ok();
+            return ch;
+        } catch (AblyException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static io.ably.lib.realtime.Channel attached(AblyRealtime rt, String name) {
+        return attached(rt, name, null);
+    }
+
+    /** Enters presence and waits for the ACK. */
+    public static void enter(io.ably.lib.realtime.Channel ch, Object data) {
+        try {
+            Completion c = new Completion();
+            ch.presence.enter(data, c);
+            c.ok();
+        } catch (AblyException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The members, once the channel's presence is in sync. */
+    public static io.ably.lib.types.PresenceMessage[] members(io.ably.lib.realtime.Channel ch) {
+        try {
+            return ch.presence.get(true);
+        } catch (AblyException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Connects and waits for CONNECTED (or fails with the connection's error). */
     public static AblyRealtime connected(AblyRealtime rt) {
         rt.connect();
