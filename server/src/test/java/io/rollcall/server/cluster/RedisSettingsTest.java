@@ -17,8 +17,45 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
-/** The Redis URI's password and database index are honoured; a wrong one stops the server at start, clearly. */
+/**
+ * The Redis URI's password and database index are honoured, a wrong one stops the server at start, clearly;
+ * a Sentinel URI finds the master.
+ */
 class RedisSettingsTest {
+    static void messageCrossesNodes(TestServer a, TestServer b, String channel) {
+        AblyRealtime sub = AblyJava.connected(AblyJava.realtime(b.port(), TestServer.KEY, true, o -> o.clientId = "s"));
+        AblyRealtime pub = AblyJava.connected(AblyJava.realtime(a.port(), TestServer.KEY, false, o -> o.clientId = "p"));
+        try {
+            List<Message> got = new CopyOnWriteArrayList<>();
+            AblyJava.attached(sub, channel).subscribe(got::add);
+            pub.channels.get(channel).publish("n", "across", null);
+            Await.until(() -> got.size() == 1, "a message across nodes");
+        } catch (io.ably.lib.types.AblyException e) {
+            throw new AssertionError(e);
+        } finally {
+            sub.close();
+            pub.close();
+        }
+    }
+
+    @Test
+    void aSentinelUriFindsTheMaster() throws Exception {
+        try (RedisProcess master = RedisProcess.start()) {
+            int sentinelPort = RedisProcess.freePort();
+            redis.embedded.RedisSentinel sentinel = redis.embedded.RedisSentinel.newRedisSentinel().bind("127.0.0.1")
+                    .port(sentinelPort).masterPort(master.port()).masterName("rollcall").quorumSize(1).build();
+            sentinel.start();
+            try {
+                String uri = "redis-sentinel://127.0.0.1:" + sentinelPort + "/0#rollcall";
+                try (TestServer a = TestServer.start(l -> l, c -> c.redisUri(uri).engine("redis"));
+                     TestServer b = TestServer.start(l -> l, c -> c.redisUri(uri).engine("redis"))) {
+                    messageCrossesNodes(a, b, "via-sentinel");
+                }
+            } finally {
+                sentinel.stop();
+            }
+        }
+    }
     @Test
     void passwordAndDatabaseFromTheUri() throws Exception {
         try (RedisProcess redis = RedisProcess.start("requirepass s3cret-pw")) {
