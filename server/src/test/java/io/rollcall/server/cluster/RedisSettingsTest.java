@@ -39,6 +39,30 @@ class RedisSettingsTest {
     }
 
     @Test
+    void tlsWithARedissUri(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        // A self-signed certificate for the Redis server; the nodes are told not to verify it.
+        Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                "-subj", "/CN=127.0.0.1", "-keyout", dir.resolve("key.pem").toString(), "-out", dir.resolve("cert.pem").toString())
+                .redirectErrorStream(true).start();
+        openssl.getInputStream().readAllBytes();
+        assertThat(openssl.waitFor()).isZero();
+        int tlsPort = RedisProcess.freePort();
+        try (RedisProcess redis = RedisProcess.start("port 0", "tls-port " + tlsPort,
+                "tls-cert-file " + dir.resolve("cert.pem"), "tls-key-file " + dir.resolve("key.pem"),
+                "tls-ca-cert-file " + dir.resolve("cert.pem"), "tls-auth-clients no")) {
+            String uri = "rediss://127.0.0.1:" + tlsPort + "?verifyPeer=NONE";
+            try (TestServer a = TestServer.start(l -> l, c -> c.redisUri(uri).engine("redis"));
+                 TestServer b = TestServer.start(l -> l, c -> c.redisUri(uri).engine("redis"))) {
+                messageCrossesNodes(a, b, "over-tls");
+            }
+            // The same server refuses a client that does not speak TLS.
+            String plain = "redis://127.0.0.1:" + tlsPort;
+            assertThatThrownBy(() -> TestServer.start(l -> l.redisCommandTimeout(java.time.Duration.ofSeconds(2)),
+                    c -> c.redisUri(plain).engine("redis"))).isInstanceOf(IllegalStateException.class);
+        }
+    }
+
+    @Test
     void aSentinelUriFindsTheMaster() throws Exception {
         try (RedisProcess master = RedisProcess.start()) {
             int sentinelPort = RedisProcess.freePort();
