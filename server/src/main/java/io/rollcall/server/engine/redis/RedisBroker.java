@@ -94,6 +94,7 @@ public final class RedisBroker implements Broker {
     private final Counter reaped;
     private final Counter failures;
     private final AtomicLong clusterNodes = new AtomicLong(1);
+    private final java.util.concurrent.atomic.AtomicBoolean resyncPending = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile Deliveries deliveries;
     private final Counter resyncs;
     private volatile boolean connected;
@@ -123,6 +124,7 @@ public final class RedisBroker implements Broker {
                 .timeoutOptions(TimeoutOptions.enabled(settings.commandTimeout()))
                 .build());
         try {
+            // Shutting the client down also closes a connection opened before the other one failed.
             this.connection = client.connect(ByteArrayCodec.INSTANCE);
             this.pubsub = client.connectPubSub(ByteArrayCodec.INSTANCE);
         } catch (RedisException e) {
@@ -151,7 +153,11 @@ public final class RedisBroker implements Broker {
                 if (handler == connection && !connected) {
                     engine.execute(RedisBroker.this::reconnected);
                 } else if (handler == pubsub) {
-                    engine.execute(RedisBroker.this::resubscribe);
+                    // Notices sent while it was away are lost: subscribe again, and re-read once settled.
+                    engine.execute(() -> {
+                        resubscribe();
+                        scheduleResync();
+                    });
                 }
             }
 
@@ -468,7 +474,20 @@ public final class RedisBroker implements Broker {
         log.info("Redis is back: re-registering what this node holds");
         resubscribe();
         reregisterAll();
+        scheduleResync();
+    }
+
+    /**
+     * Re-reads every held channel a lease from now: by then every live node has re-registered (they renew
+     * every third of a lease), so what is missing from Redis then is really gone. One re-read covers any
+     * number of reasons to re-read that come up meanwhile.
+     */
+    private void scheduleResync() {
+        if (!resyncPending.compareAndSet(false, true)) {
+            return;
+        }
         engine.schedule(() -> {
+            resyncPending.set(false);
             if (connected && !closed) {
                 resyncs.increment();
                 deliveries.resync();
