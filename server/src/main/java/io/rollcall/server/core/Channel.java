@@ -10,8 +10,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.HashSet;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Predicate;
 
@@ -23,7 +23,8 @@ import java.util.function.Predicate;
  * <p>With several nodes the presence set is a replica of the whole channel's (members of every node), and
  * occupancy adds every other node's share to this node's. A new channel is <em>seeded</em> from the engine
  * before it serves anyone: attaches and other nodes' events wait until the seed is in, so no event falls
- * between the seed and the live stream. The same happens on a re-seed after the engine lost its backend.
+ * between the seed and the live stream. After the engine lost its backend the channel is re-seeded while it
+ * goes on serving, and subscribers are told what changed.
  */
 public final class Channel {
     private final App app;
@@ -124,7 +125,7 @@ public final class Channel {
         conn.releaseHeld(name);
         occupancyEvents.addSubscriber(a);
         touch();
-        changed(true);
+        changed();
         return true;
     }
 
@@ -155,7 +156,7 @@ public final class Channel {
         }
         // What other nodes held before this one came is not news: only what changes from here on is.
         lastObserved = occupancyLocked();
-        changed(false);
+        changed();
         List<Runnable> attaches = new ArrayList<>(pendingAttaches.values());
         pendingAttaches.clear();
         for (Runnable attach : attaches) {
@@ -193,7 +194,7 @@ public final class Channel {
         }
         touchedMembers = null;
         touchedShares = null;
-        changed(false);
+        changed();
     }
 
     /** Another node's share of the occupancy metrics; null once it has none. */
@@ -210,7 +211,7 @@ public final class Channel {
         } else {
             remoteShares.put(nodeId, share);
         }
-        changed(false);
+        changed();
     }
 
     /** A node's full member list on this channel: members of it not listed leave, listed ones enter or update. */
@@ -233,7 +234,7 @@ public final class Channel {
             touchedShares.add(nodeId);
         }
         replaceMembers(m -> Node.ownerOf(m.connectionId).equals(nodeId), List.of(), reapedHere);
-        changed(reapedHere);
+        changed();
     }
 
     /**
@@ -309,7 +310,7 @@ public final class Channel {
         occupancyEvents.removeSubscriber(a);
         leaveMembersOf(conn.id());
         touch();
-        changed(true);
+        changed();
         return true;
     }
 
@@ -377,7 +378,7 @@ public final class Channel {
             }
         }
         touch();
-        changed(!fromPeer);
+        changed();
     }
 
     /** Members leave with a synthesized LEAVE whose id does not start with their connectionId (RTP2b). */
@@ -488,7 +489,7 @@ public final class Channel {
      * of a channel going idle, are reported where the engine saw the channel's activity flip
      * ({@link #activityFlipped}): that is decided in one place for the whole cluster.
      */
-    private void changed(boolean local) {
+    private void changed() {
         OccupancyMetrics.Snapshot share = occupancy.snapshot().withPresenceMembers(0);
         boolean activeHere = !share.equals(OccupancyMetrics.Snapshot.EMPTY) || ownMembers > 0;
         if (!share.equals(reportedShare)) {
