@@ -138,7 +138,7 @@ public final class Channel {
         if (state != null) {
             String self = app.node().nodeId();
             for (PresenceMessage m : state.members()) {
-                if (!Node.ownerOf(m.connectionId).equals(self)) {
+                if (!Node.owns(self, m.connectionId)) {
                     presence.apply(m);
                 }
             }
@@ -183,7 +183,7 @@ public final class Channel {
         Set<String> shares = touchedShares;
         if (state != null && members != null) {
             String self = app.node().nodeId();
-            replaceMembers(m -> !Node.ownerOf(m.connectionId).equals(self) && !members.contains(m.memberKey()),
+            replaceMembers(m -> !Node.owns(self, m.connectionId) && !members.contains(m.memberKey()),
                     state.members(), false);
             remoteShares.keySet().removeIf(node -> !shares.contains(node) && !state.occupancy().containsKey(node));
             state.occupancy().forEach((node, share) -> {
@@ -220,7 +220,7 @@ public final class Channel {
             waiting.add(() -> refresh(nodeId, members));
             return;
         }
-        replaceMembers(m -> Node.ownerOf(m.connectionId).equals(nodeId), members, false);
+        replaceMembers(m -> Node.owns(nodeId, m.connectionId), members, false);
     }
 
     /** A node is gone: its members leave and its share stops counting. The node that reaped it reports it. */
@@ -233,7 +233,7 @@ public final class Channel {
         if (touchedShares != null) {
             touchedShares.add(nodeId);
         }
-        replaceMembers(m -> Node.ownerOf(m.connectionId).equals(nodeId), List.of(), reapedHere);
+        replaceMembers(m -> Node.owns(nodeId, m.connectionId), List.of(), reapedHere);
         changed();
     }
 
@@ -352,7 +352,7 @@ public final class Channel {
         String self = app.node().nodeId();
         for (PresenceMessage e : events) {
             PresenceMessage before = presence.apply(e);
-            if (Node.ownerOf(e.connectionId).equals(self)) {
+            if (Node.owns(self, e.connectionId)) {
                 boolean leaving = e.action == PresenceMessage.LEAVE || e.action == PresenceMessage.ABSENT;
                 if (leaving && before != null) {
                     ownMembers--;
@@ -460,7 +460,7 @@ public final class Channel {
         String self = app.node().nodeId();
         List<PresenceMessage> own = new ArrayList<>();
         for (PresenceMessage m : presence.snapshot()) {
-            if (Node.ownerOf(m.connectionId).equals(self)) {
+            if (Node.owns(self, m.connectionId)) {
                 own.add(m);
             }
         }

@@ -109,9 +109,10 @@ public final class Node implements Broker.Deliveries {
         return new String(out);
     }
 
-    /** The node that owns a connection (and so its presence members): the prefix of its id. */
-    public static String ownerOf(String connectionId) {
-        return connectionId == null || connectionId.length() < NODE_ID_LENGTH ? "" : connectionId.substring(0, NODE_ID_LENGTH);
+    /** Whether a connection (and so its presence members) belongs to that node: its id starts with the node's. */
+    public static boolean owns(String nodeId, String connectionId) {
+        return connectionId != null && connectionId.length() >= NODE_ID_LENGTH
+                && connectionId.regionMatches(0, nodeId, 0, NODE_ID_LENGTH);
     }
 
     /** Registers an integration that follows channel events (see {@link ChannelObserver}). */
@@ -150,7 +151,7 @@ public final class Node implements Broker.Deliveries {
             if (old == null) {
                 // It may live on another node (the client reconnected through another one): that node lets it
                 // go now, so its members leave at once and the client's re-entry here is the only member.
-                if (!ownerOf(req.resumeKey()).equals(nodeId())) {
+                if (!owns(nodeId(), req.resumeKey())) {
                     broker.connectionTakenOver(req.resumeKey());
                 }
                 refusal = new ErrorInfo(80008, 400, "Unable to resume connection: unknown or expired connection key");

@@ -83,4 +83,15 @@ class ServeProcessIT {
         assertThat(server.process().exitValue()).isNotZero();
         Await.until(() -> server.lines().stream().anyMatch(l -> l.contains("unknown setting 'prot'")), "error message");
     }
+
+    @Test
+    void refusesToStartWhenRedisCannotBeReached() throws Exception {
+        int nobody = io.rollcall.server.testing.RedisProcess.freePort();
+        ServerProcess server = ServerProcess.start(ServerProcess.serve("--port", "0", "--key", "a.b:c",
+                "--redis", "redis://127.0.0.1:" + nobody));
+        assertThat(server.process().waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(server.process().exitValue()).isEqualTo(2);
+        Await.until(() -> server.lines().stream().anyMatch(l -> l.contains("cannot connect to Redis at redis://127.0.0.1:" + nobody)),
+                "a clear message");
+    }
 }

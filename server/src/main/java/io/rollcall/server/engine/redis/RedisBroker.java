@@ -269,7 +269,7 @@ public final class RedisBroker implements Broker {
             engine.execute(this::reregisterAll);
         } else if (message[0] == KIND_NODE_GONE && !reaping.contains(arg)) {
             deliveries.nodeGone(arg, false);
-        } else if (message[0] == KIND_TAKE_OVER && Node.ownerOf(arg).equals(nodeId)) {
+        } else if (message[0] == KIND_TAKE_OVER && Node.owns(nodeId, arg)) {
             deliveries.takeOver(arg);
         }
     }
