@@ -97,14 +97,14 @@ public final class Connection {
     public void deliver(EncodedMessage message) {
         Transport t = transport;
         if (t != null && !holding) {
-            if (t.send(message)) {
+            Transport.Outcome sent = t.send(message);
+            if (sent == Transport.Outcome.QUEUED) {
                 remember(message);
                 return;
             }
             synchronized (this) {
                 if (transport == t) {
-                    // The socket's queue is full: a slow consumer, whose resume must not hide the gap.
-                    continuityLost = true;
+                    refused(message, sent);
                     return;
                 }
             }
@@ -119,24 +119,44 @@ public final class Connection {
                 }
                 return;
             }
-            if (state == State.CLOSED || continuityLost) {
-                return;
-            }
-            if (resumeBuffer.size() >= node.limits().resumeBufferMessages()) {
-                // Past the bound the client must learn of the gap: its resume will fail with 80007.
-                continuityLost = true;
-                resumeBuffer.clear();
-                return;
-            }
-            resumeBuffer.add(message);
+            holdForResume(message);
         }
     }
 
+    /** Guarded by this. */
+    private void holdForResume(EncodedMessage message) {
+        if (state == State.CLOSED || continuityLost) {
+            return;
+        }
+        if (resumeBuffer.size() >= node.limits().resumeBufferMessages()) {
+            // Past the bound the client must learn of the gap: its resume will fail with 80007.
+            continuityLost = true;
+            resumeBuffer.clear();
+            return;
+        }
+        resumeBuffer.add(message);
+    }
+
+    /**
+     * The current transport refused a message (guarded by this). A full queue is a slow consumer, whose resume
+     * must not hide the gap. A socket already going (dropped, its notice to the core not in yet) will hand back
+     * what it still queued, ahead of this: the message is held for the resume like those.
+     */
+    private void refused(EncodedMessage message, Transport.Outcome outcome) {
+        if (outcome == Transport.Outcome.FULL) {
+            continuityLost = true;
+        } else if (isReplayable(message)) {
+            holdForResume(message);
+        }
+    }
+
+    /** Guarded by this. */
     private void send(Transport t, EncodedMessage message) {
-        if (!t.send(message)) {
-            loseContinuity();
-        } else {
+        Transport.Outcome sent = t.send(message);
+        if (sent == Transport.Outcome.QUEUED) {
             remember(message);
+        } else {
+            refused(message, sent);
         }
     }
 
@@ -253,9 +273,6 @@ public final class Connection {
         return action == io.rollcall.server.protocol.Action.MESSAGE || action == io.rollcall.server.protocol.Action.PRESENCE;
     }
 
-    private synchronized void loseContinuity() {
-        continuityLost = true;
-    }
 
     /** The socket went away without CLOSE: wait for a resume until the presence grace period ends. */
     synchronized void transportLost(Transport lost, List<EncodedMessage> unsent) {

@@ -10,11 +10,18 @@ import io.rollcall.server.protocol.WireFormat;
 public interface Transport {
     WireFormat format();
 
-    /**
-     * Queues a message for this socket. Returns false when the socket's bounded outbound queue is full; the
-     * transport then disconnects the client (which resumes), and the caller treats the message as undelivered.
-     */
-    boolean send(EncodedMessage message);
+    /** What became of a message handed to {@link #send}. */
+    enum Outcome {
+        /** Queued for the socket. */
+        QUEUED,
+        /** Refused: the bounded outbound queue is full. The transport disconnects the client (a slow consumer). */
+        FULL,
+        /** Refused: the socket is closing or gone, or the transport was retired. */
+        CLOSED
+    }
+
+    /** Queues a message for this socket, unless it refuses (then the caller still owns the message). */
+    Outcome send(EncodedMessage message);
 
     /** Sends the message, then closes the socket with a normal close (code 1000). */
     void sendAndClose(EncodedMessage message);
@@ -23,7 +30,7 @@ public interface Transport {
     void close();
 
     /**
-     * Takes this transport out of service at once: later {@link #send} calls return false, the messages it had
+     * Takes this transport out of service at once: later {@link #send} calls answer CLOSED, the messages it had
      * queued but not written are returned (oldest first), and the socket is closed normally.
      */
     java.util.List<EncodedMessage> retire();

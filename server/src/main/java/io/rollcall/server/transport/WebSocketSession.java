@@ -81,23 +81,23 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter implements Tra
     }
 
     @Override
-    public boolean send(EncodedMessage message) {
+    public Outcome send(EncodedMessage message) {
         if (closing.get()) {
-            return false;
+            return Outcome.CLOSED;
         }
         if (queued.incrementAndGet() > queueLimit) {
             queued.decrementAndGet();
             slowConsumer();
-            return false;
+            return Outcome.FULL;
         }
         queue.offer(message);
         if (closing.get() && queue.remove(message)) {
             // Retired while we queued: the caller routes the message elsewhere.
             queued.decrementAndGet();
-            return false;
+            return Outcome.CLOSED;
         }
         scheduleDrain();
-        return true;
+        return Outcome.QUEUED;
     }
 
     @Override

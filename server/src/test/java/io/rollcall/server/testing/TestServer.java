@@ -9,8 +9,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
-/** An in-process Rollcall on a free port, with test keys and delays short enough for tests. */
+/**
+ * An in-process Rollcall on a free port, with test keys and delays short enough for tests. With the system
+ * property {@code rollcall.test.engine=redis} it runs on the Redis engine, with a redis-server of its own:
+ * that is how the same suite runs against both engines.
+ */
 public final class TestServer implements AutoCloseable {
+    /** The engine the suite runs against: {@code memory} (default) or {@code redis}. */
+    public static final String ENGINE = System.getProperty("rollcall.test.engine", "memory");
     public static final String APP = "testapp";
     public static final String KEY = APP + ".all:secretsecret";
     /** Subscribe-only on everything; publish only on "pub:*". */
@@ -19,9 +25,11 @@ public final class TestServer implements AutoCloseable {
     public static final String OTHER_APP_KEY = "otherapp.k:othersecret";
 
     private final Rollcall server;
+    private final RedisProcess redis;
 
-    private TestServer(Rollcall server) {
+    private TestServer(Rollcall server, RedisProcess redis) {
         this.server = server;
+        this.redis = redis;
     }
 
     public static TestServer start() {
@@ -42,9 +50,19 @@ public final class TestServer implements AutoCloseable {
                 .presenceGrace(Duration.ofSeconds(2))
                 .occupancyInterval(Duration.ofMillis(200))
                 .maxIdleInterval(Duration.ofSeconds(5));
+        ServerConfig.Builder b = ServerConfig.builder().port(0).keys(keys).limits(limits.apply(lb).build());
+        RedisProcess redis = null;
+        if (ENGINE.equals("redis")) {
+            redis = RedisProcess.start();
+            b.engine("redis").redisUri(redis.uri());
+        }
         try {
-            return new TestServer(Rollcall.start(config.apply(ServerConfig.builder().port(0).keys(keys)
-                    .limits(limits.apply(lb).build())).build()));
+            return new TestServer(Rollcall.start(config.apply(b).build()), redis);
+        } catch (RuntimeException e) {
+            if (redis != null) {
+                redis.close();
+            }
+            throw e;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
@@ -62,5 +80,8 @@ public final class TestServer implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+        if (redis != null) {
+            redis.close();
+        }
     }
 }
