@@ -36,6 +36,8 @@ public final class Connection {
     final InboundRate inboundRate;
     /** The next msgSerial we expect; lower ones are retransmits after a resume and are re-acked, not re-run. */
     long nextMsgSerial;
+    /** The last acknowledgement in msgSerial order; each next one waits for it (see InboundProtocol). */
+    volatile java.util.concurrent.CompletableFuture<Void> acks = java.util.concurrent.CompletableFuture.completedFuture(null);
 
     // Guarded by this.
     private State state = State.ACTIVE;

