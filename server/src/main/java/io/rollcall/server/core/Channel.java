@@ -490,7 +490,8 @@ public final class Channel {
      * ({@link #activityFlipped}): that is decided in one place for the whole cluster.
      */
     private void changed() {
-        OccupancyMetrics.Snapshot share = occupancy.snapshot().withPresenceMembers(0);
+        OccupancyMetrics.Snapshot local = occupancy.snapshot();
+        OccupancyMetrics.Snapshot share = local.withPresenceMembers(0);
         boolean activeHere = !share.equals(OccupancyMetrics.Snapshot.EMPTY) || ownMembers > 0;
         if (!share.equals(reportedShare)) {
             reportedShare = share;
@@ -500,7 +501,7 @@ public final class Channel {
             reportedActive = activeHere;
             app.node().broker().activityChanged(key, activeHere);
         }
-        OccupancyMetrics.Snapshot now = occupancyLocked();
+        OccupancyMetrics.Snapshot now = withRemoteShares(local);
         if (!now.equals(lastObserved)) {
             lastObserved = now;
             if (activeHere && reportsForCluster()) {
@@ -552,7 +553,11 @@ public final class Channel {
     }
 
     OccupancyMetrics.Snapshot occupancyLocked() {
-        OccupancyMetrics.Snapshot total = occupancy.snapshot();
+        return withRemoteShares(occupancy.snapshot());
+    }
+
+    private OccupancyMetrics.Snapshot withRemoteShares(OccupancyMetrics.Snapshot local) {
+        OccupancyMetrics.Snapshot total = local;
         for (OccupancyMetrics.Snapshot s : remoteShares.values()) {
             total = total.plus(s.withPresenceMembers(0));
         }

@@ -81,6 +81,13 @@ class DyingSocketTest {
         return node.connect(new Node.ConnectRequest(node.authenticator().authenticateKey(KEY), true, null, resumeKey), socket);
     }
 
+    /** A connection on that socket, attached to the room. */
+    static Connection subscriber(Node node, Socket socket) {
+        Connection c = connect(node, socket, null);
+        attach(node, c, null);
+        return c;
+    }
+
     static void attach(Node node, Connection c, String serial) {
         ProtocolMessage pm = ProtocolMessage.of(Action.ATTACH, "room");
         pm.flags = Flags.SUBSCRIBE | Flags.PUBLISH;
@@ -106,8 +113,7 @@ class DyingSocketTest {
         Node node = node();
         try {
             Socket first = new Socket();
-            Connection sub = connect(node, first, null);
-            attach(node, sub, null);
+            Connection sub = subscriber(node, first);
             Connection pub = connect(node, new Socket(), null);
             publish(node, pub, "m1");
             assertThat(first.data()).containsExactly("m1");
@@ -134,8 +140,7 @@ class DyingSocketTest {
         Node node = node();
         try {
             Socket first = new Socket();
-            Connection sub = connect(node, first, null);
-            attach(node, sub, null);
+            Connection sub = subscriber(node, first);
             Connection pub = connect(node, new Socket(), null);
             first.full = true;
             publish(node, pub, "lost");
