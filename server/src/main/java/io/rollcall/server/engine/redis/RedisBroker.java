@@ -30,8 +30,6 @@ import io.rollcall.server.protocol.PresenceMessage;
 import io.rollcall.server.protocol.ProtocolMessage;
 import io.rollcall.server.protocol.WireFormat;
 import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -200,10 +198,6 @@ public final class RedisBroker implements Broker {
     @Override
     public void start(Deliveries deliveries) {
         this.deliveries = deliveries;
-    }
-
-    public boolean connected() {
-        return connected;
     }
 
     // ---- fan-out
