@@ -101,10 +101,13 @@ public final class Node implements Broker.Deliveries {
 
     /** A fresh node id: random, so a restarted node never inherits the state of its previous life. */
     public static String newNodeId() {
-        SecureRandom r = new SecureRandom();
-        char[] out = new char[NODE_ID_LENGTH];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = ID_CHARS[r.nextInt(ID_CHARS.length)];
+        return randomId(new SecureRandom(), NODE_ID_LENGTH);
+    }
+
+    private static String randomId(SecureRandom random, int length) {
+        char[] out = new char[length];
+        for (int i = 0; i < length; i++) {
+            out[i] = ID_CHARS[random.nextInt(ID_CHARS.length)];
         }
         return new String(out);
     }
@@ -252,6 +255,12 @@ public final class Node implements Broker.Deliveries {
         }
     }
 
+    private void forEachChannel(java.util.function.Consumer<Channel> action) {
+        for (App app : apps.values()) {
+            app.channels().forEach(action);
+        }
+    }
+
     private Channel held(ChannelKey key) {
         App app = apps.get(key.appId());
         return app == null ? null : app.existing(key.channel());
@@ -296,20 +305,12 @@ public final class Node implements Broker.Deliveries {
     @Override
     public void nodeGone(String nodeId, boolean reapedHere) {
         log.info("node {} is gone: its members leave, its connections stop counting", nodeId);
-        for (App app : apps.values()) {
-            for (Channel ch : app.channels()) {
-                ch.nodeGone(nodeId, reapedHere);
-            }
-        }
+        forEachChannel(ch -> ch.nodeGone(nodeId, reapedHere));
     }
 
     @Override
     public void resync() {
-        for (App app : apps.values()) {
-            for (Channel ch : app.channels()) {
-                ch.reseed();
-            }
-        }
+        forEachChannel(Channel::reseed);
     }
 
     @Override
@@ -330,11 +331,7 @@ public final class Node implements Broker.Deliveries {
     @Override
     public List<Broker.ChannelShare> shares() {
         List<Broker.ChannelShare> out = new java.util.ArrayList<>();
-        for (App app : apps.values()) {
-            for (Channel ch : app.channels()) {
-                out.add(ch.share());
-            }
-        }
+        forEachChannel(ch -> out.add(ch.share()));
         return out;
     }
 
@@ -371,11 +368,7 @@ public final class Node implements Broker.Deliveries {
     }
 
     String randomId(int length) {
-        char[] out = new char[length];
-        for (int i = 0; i < length; i++) {
-            out[i] = ID_CHARS[random.nextInt(ID_CHARS.length)];
-        }
-        return new String(out);
+        return randomId(random, length);
     }
 
     private void sweep() {

@@ -61,11 +61,8 @@ class ClusterWebhooksTest {
         String name = "hooked-room";
         Channel a = WebhooksTest.attach(client(cluster, 0, "alice"), name);
         Channel b = WebhooksTest.attach(client(cluster, 1, "bob"), name);
-        for (Channel ch : List.of(a, b)) {
-            Completion enter = new Completion();
-            ch.presence.enter("in", enter);
-            enter.ok();
-        }
+        AblyJava.enter(a, "in");
+        AblyJava.enter(b, "in");
         Completion update = new Completion();
         b.presence.update("busy", update);
         update.ok();
