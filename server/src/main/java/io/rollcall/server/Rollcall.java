@@ -39,7 +39,8 @@ public final class Rollcall implements AutoCloseable {
         } else {
             this.webhooks = null;
         }
-        this.http = new HttpServer(node, config.eventLoops());
+        this.http = new HttpServer(node, config.eventLoops(), new io.rollcall.server.sandbox.Sandbox(node, keyring),
+                config.sandbox());
         this.address = http.bind(config.host(), config.port());
     }
 

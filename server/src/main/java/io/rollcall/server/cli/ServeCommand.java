@@ -43,6 +43,9 @@ public final class ServeCommand implements Callable<Integer> {
             + "rediss:// for TLS, redis-sentinel://host:port/db#master (env ROLLCALL_REDIS). Implies --engine redis.")
     String redis;
 
+    @Option(names = "--no-sandbox", description = "Do not serve the sandbox API (POST /apps, DELETE /apps/{id}).")
+    boolean noSandbox;
+
     @Option(names = "--limit", description = "Override a limit: name=value, e.g. presenceGrace=15000. Repeatable.")
     Map<String, String> limitOverrides = Map.of();
 
@@ -76,6 +79,11 @@ public final class ServeCommand implements Callable<Integer> {
             stopped.countDown();
         }, "rollcall-shutdown"));
         System.out.println("rollcall: listening on " + cfg.host() + ":" + server.port());
+        switch (cfg.sandbox().access(cfg.host())) {
+            case OPEN -> System.out.println("rollcall: sandbox API open at POST /apps (loopback only; --no-sandbox turns it off)");
+            case ADMIN_SECRET -> System.out.println("rollcall: sandbox API at POST /apps, with the admin secret");
+            case OFF -> { }
+        }
         if (generated) {
             ApiKey k = cfg.keys().get(0);
             System.out.println("rollcall: no key given; generated API key " + k.keyName() + ":" + k.secret());
@@ -109,6 +117,12 @@ public final class ServeCommand implements Callable<Integer> {
         }
         if (env.get("ROLLCALL_REDIS") != null) b.redisUri(env.get("ROLLCALL_REDIS")).engine("redis");
         if (env.get("ROLLCALL_ENGINE") != null) b.engine(env.get("ROLLCALL_ENGINE"));
+        if (env.get("ROLLCALL_SANDBOX_SECRET") != null) {
+            b.sandbox(new io.rollcall.server.config.SandboxSettings(b.sandbox().enabled(), env.get("ROLLCALL_SANDBOX_SECRET")));
+        }
+        if (noSandbox) {
+            b.sandbox(new io.rollcall.server.config.SandboxSettings(false, b.sandbox().adminSecret()));
+        }
         if (host != null) b.host(host);
         if (port != null) b.port(port);
         if (redis != null) b.redisUri(redis).engine("redis");

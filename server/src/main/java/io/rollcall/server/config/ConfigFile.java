@@ -37,11 +37,34 @@ public final class ConfigFile {
                 case "webhooks" -> into.webhooks(v);
                 case "engine" -> into.engine(v.asText());
                 case "redis" -> into.redisUri(v.asText());
+                case "sandbox" -> into.sandbox(sandbox(file, v));
                 default -> throw new IllegalArgumentException(file + ": unknown setting '" + e.getKey()
-                        + "' (known: host, port, eventLoops, keys, limits, webhooks, engine, redis)");
+                        + "' (known: host, port, eventLoops, keys, limits, webhooks, engine, redis, sandbox)");
             }
         }
         return into;
+    }
+
+    /** {@code sandbox: false}, or {@code sandbox: {enabled: true, adminSecret: "..."}}. */
+    private static SandboxSettings sandbox(Path file, JsonNode v) {
+        if (v.isBoolean()) {
+            return new SandboxSettings(v.asBoolean(), null);
+        }
+        if (!v.isObject()) {
+            throw new IllegalArgumentException(file + ": 'sandbox' is true, false or {enabled, adminSecret}");
+        }
+        boolean enabled = true;
+        String secret = null;
+        for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            switch (e.getKey()) {
+                case "enabled" -> enabled = e.getValue().asBoolean();
+                case "adminSecret" -> secret = e.getValue().asText();
+                default -> throw new IllegalArgumentException(file + ": unknown sandbox setting '" + e.getKey()
+                        + "' (known: enabled, adminSecret)");
+            }
+        }
+        return new SandboxSettings(enabled, secret);
     }
 
     private static List<ApiKey> keys(Path file, JsonNode v) {

@@ -27,7 +27,8 @@ public record Limits(
         Duration nodeLease,
         int redisCommandQueue,
         Duration redisCommandTimeout,
-        Duration redisReconnectMax) {
+        Duration redisReconnectMax,
+        int maxBatchChannels) {
 
     public static Builder builder() {
         return new Builder();
@@ -63,6 +64,7 @@ public record Limits(
         private int redisCommandQueue = 100_000;
         private Duration redisCommandTimeout = Duration.ofSeconds(5);
         private Duration redisReconnectMax = Duration.ofSeconds(1);
+        private int maxBatchChannels = 100;
 
         Builder() {}
 
@@ -88,6 +90,7 @@ public record Limits(
             redisCommandQueue = l.redisCommandQueue;
             redisCommandTimeout = l.redisCommandTimeout;
             redisReconnectMax = l.redisReconnectMax;
+            maxBatchChannels = l.maxBatchChannels;
         }
 
         public Builder maxMessageSize(int v) { maxMessageSize = positive(v, "maxMessageSize"); return this; }
@@ -112,6 +115,7 @@ public record Limits(
         public Builder redisCommandQueue(int v) { redisCommandQueue = positive(v, "redisCommandQueue"); return this; }
         public Builder redisCommandTimeout(Duration v) { redisCommandTimeout = v; return this; }
         public Builder redisReconnectMax(Duration v) { redisReconnectMax = v; return this; }
+        public Builder maxBatchChannels(int v) { maxBatchChannels = positive(v, "maxBatchChannels"); return this; }
 
         public Limits build() {
             if (maxMessageSize > maxFrameSize) {
@@ -121,7 +125,7 @@ public record Limits(
                     presenceGrace, outboundQueueMessages, resumeBufferMessages, maxPresenceMembers,
                     maxPresenceDataSize, syncPageSize, occupancyInterval, maxChannelsPerConnection,
                     tokenRenewalNotice, maxRestBodySize, channelRetention, replayMessages, nodeLease,
-                    redisCommandQueue, redisCommandTimeout, redisReconnectMax);
+                    redisCommandQueue, redisCommandTimeout, redisReconnectMax, maxBatchChannels);
         }
 
         private static int positive(int v, String name) {

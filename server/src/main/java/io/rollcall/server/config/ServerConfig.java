@@ -14,8 +14,10 @@ import java.util.Objects;
  * is re-read for webhook rules while the server runs.
  */
 public record ServerConfig(String host, int port, List<ApiKey> keys, Limits limits, int eventLoops,
-                           List<WebhookRule> webhooks, Path configFile, String engine, String redisUri) {
+                           List<WebhookRule> webhooks, Path configFile, String engine, String redisUri,
+                           SandboxSettings sandbox) {
     public ServerConfig {
+        Objects.requireNonNull(sandbox, "sandbox");
         Objects.requireNonNull(host, "host");
         if (!engine.equals("memory") && !engine.equals("redis")) {
             throw new IllegalArgumentException("engine must be 'memory' or 'redis', was '" + engine + "'");
@@ -47,6 +49,7 @@ public record ServerConfig(String host, int port, List<ApiKey> keys, Limits limi
         private Path configFile;
         private String engine = "memory";
         private String redisUri;
+        private SandboxSettings sandbox = SandboxSettings.DEFAULT;
 
         public Builder host(String v) { host = v; return this; }
         public Builder port(int v) { port = v; return this; }
@@ -59,6 +62,12 @@ public record ServerConfig(String host, int port, List<ApiKey> keys, Limits limi
         /** {@code memory} (one node) or {@code redis} (many nodes sharing {@link #redisUri}). */
         public Builder engine(String v) { engine = v; return this; }
         public Builder redisUri(String v) { redisUri = v; return this; }
+        /** The sandbox API ({@code POST /apps}); see {@link SandboxSettings}. */
+        public Builder sandbox(SandboxSettings v) { sandbox = v; return this; }
+
+        public SandboxSettings sandbox() {
+            return sandbox;
+        }
 
         public List<ApiKey> keys() {
             return keys;
@@ -70,7 +79,7 @@ public record ServerConfig(String host, int port, List<ApiKey> keys, Limits limi
 
         public ServerConfig build() {
             List<WebhookRule> rules = Webhooks.parse(webhooks, new Keyring(keys));
-            return new ServerConfig(host, port, keys, limits, eventLoops, rules, configFile, engine, redisUri);
+            return new ServerConfig(host, port, keys, limits, eventLoops, rules, configFile, engine, redisUri, sandbox);
         }
     }
 }

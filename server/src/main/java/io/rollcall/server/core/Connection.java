@@ -23,7 +23,7 @@ public final class Connection {
     enum State { ACTIVE, DISCONNECTED, CLOSED }
 
     private final String id;
-    private final String key;
+    private volatile String key;
     private final App app;
     private final Node node;
     private final boolean echo;
@@ -72,6 +72,11 @@ public final class Connection {
 
     public App app() {
         return app;
+    }
+
+    /** A new connection key, on a resume or recover: the old one no longer finds this connection. */
+    void rekey(String next) {
+        this.key = next;
     }
 
     public AuthContext auth() {
@@ -292,15 +297,19 @@ public final class Connection {
      * Moves the connection onto a new socket. Returns false if it cannot continue without a gap, in which case
      * the caller discards it and starts a new connection. The CONNECTED message goes first, then the buffer.
      */
+    private static final EncodedMessage SUPERSEDED = new EncodedMessage(ProtocolMessage.error(Action.DISCONNECTED, null,
+            new io.rollcall.server.protocol.ErrorInfo(80016, 400, "Connection superseded: resumed or recovered on another transport")));
+
     synchronized boolean resumeOn(Transport next, EncodedMessage connected) {
         if (state == State.CLOSED || continuityLost) {
             return false;
         }
         Transport previous = transport;
         if (previous != null) {
-            // The client reconnected before we noticed its old socket die: retire it as if it had.
+            // The client reconnected before we noticed its old socket die, or another client recovered this
+            // connection: retire the old socket as if it had died, telling it so (DISCONNECTED, not a silent close).
             transport = null;
-            holdForReattach(previous.retire());
+            holdForReattach(previous.retire(SUPERSEDED));
             if (continuityLost) {
                 return false;
             }

@@ -87,16 +87,13 @@ public final class InboundProtocol {
         try {
             ChannelName.validate(name);
             AuthContext auth = c.auth();
-            int requested = pm.flags & Flags.MODE_ALL;
-            if (requested == 0) {
-                requested = Flags.MODE_DEFAULT;
-            }
+            int requested = requestedModes(pm);
             int granted = auth.capability().grantedModes(name, requested);
             if (granted == 0) {
                 throw new AblyException(40160, 401,
                         "Channel denied access based on given capability; channel = " + name);
             }
-            Map<String, String> params = pm.params == null ? Map.of() : new LinkedHashMap<>(pm.params);
+            Map<String, String> params = recognisedParams(pm.params);
             String occupancy = OccupancyParam.category(params.get("occupancy"));
             if (occupancy != null && !auth.capability().permits(name, Operation.CHANNEL_METADATA)) {
                 throw new AblyException(40160, 401,
@@ -117,6 +114,38 @@ public final class InboundProtocol {
         } catch (AblyException e) {
             channelError(c, name, e.error());
         }
+    }
+
+    /** Channel params Ably acts on and echoes in ATTACHED; others are dropped (ably-js RTL4k1 tests). */
+    private static final java.util.Set<String> CHANNEL_PARAMS = java.util.Set.of("modes", "delta", "rewind", "occupancy", "echo");
+
+    /**
+     * The modes an ATTACH asks for: {@code params.modes} when present (it wins over mode flags, as with Ably),
+     * else the mode flags, else the default modes.
+     */
+    private static int requestedModes(ProtocolMessage pm) {
+        String named = pm.params == null ? null : pm.params.get("modes");
+        int requested = pm.flags & Flags.MODE_ALL;
+        if (named != null) {
+            requested = Flags.parseModes(named);
+            if (requested < 0) {
+                throw new AblyException(40000, 400, "Invalid channel param modes: '" + named + "'");
+            }
+        }
+        return requested == 0 ? Flags.MODE_DEFAULT : requested;
+    }
+
+    private static Map<String, String> recognisedParams(Map<String, String> given) {
+        if (given == null || given.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, String> params = new LinkedHashMap<>();
+        given.forEach((k, v) -> {
+            if (CHANNEL_PARAMS.contains(k)) {
+                params.put(k, v);
+            }
+        });
+        return params;
     }
 
     private void detach(Connection c, ProtocolMessage pm) {
@@ -415,8 +444,8 @@ public final class InboundProtocol {
     }
 
     /**
-     * For token auth: ask the client to renew shortly before expiry (AUTH), and disconnect it with 40142 at
-     * expiry if it has not, so it renews and resumes.
+     * For token auth: ask the client to renew {@code tokenRenewalNotice} before expiry (AUTH), and disconnect it
+     * with 40142 at expiry if it has not, so it renews and resumes.
      */
     void armTokenExpiry(Connection c) {
         long expiresAt = c.auth().expiresAt();
@@ -424,25 +453,31 @@ public final class InboundProtocol {
             return;
         }
         long now = node.clock().millis();
-        long notice = Math.min(node.limits().tokenRenewalNotice().toMillis(), Math.max(0, (expiresAt - now) / 2));
-        long askAt = expiresAt - notice;
+        long askAt = expiresAt - node.limits().tokenRenewalNotice().toMillis();
         AuthContext armedFor = c.auth();
+        Runnable expire = () -> {
+            if (c.auth() != armedFor || c.isClosed()) {
+                return;
+            }
+            Transport t = c.transport();
+            if (t != null) {
+                node.telemetry().error(40142);
+                t.sendAndClose(new EncodedMessage(ProtocolMessage.error(Action.DISCONNECTED, null,
+                        new ErrorInfo(40142, 401, "Token expired"))));
+            }
+        };
+        if (askAt <= now) {
+            // As Ably: a token with less than the notice left gets no AUTH, only DISCONNECTED 40142 at expiry. An
+            // early AUTH would fail a client that holds just a token string (40171) while its token is still good.
+            c.authTimer(node.scheduler().schedule(expire, expiresAt - now, TimeUnit.MILLISECONDS));
+            return;
+        }
         c.authTimer(node.scheduler().schedule(() -> {
             if (c.auth() != armedFor || c.isClosed()) {
                 return;
             }
             c.deliver(new EncodedMessage(new ProtocolMessage(Action.AUTH)));
-            c.authTimer(node.scheduler().schedule(() -> {
-                if (c.auth() != armedFor || c.isClosed()) {
-                    return;
-                }
-                Transport t = c.transport();
-                if (t != null) {
-                    node.telemetry().error(40142);
-                    t.sendAndClose(new EncodedMessage(ProtocolMessage.error(Action.DISCONNECTED, null,
-                            new ErrorInfo(40142, 401, "Token expired"))));
-                }
-            }, Math.max(0, expiresAt - node.clock().millis()), TimeUnit.MILLISECONDS));
-        }, Math.max(0, askAt - now), TimeUnit.MILLISECONDS));
+            c.authTimer(node.scheduler().schedule(expire, Math.max(0, expiresAt - node.clock().millis()), TimeUnit.MILLISECONDS));
+        }, askAt - now, TimeUnit.MILLISECONDS));
     }
 }

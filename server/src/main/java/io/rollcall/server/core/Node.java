@@ -149,6 +149,11 @@ public final class Node implements Broker.Deliveries {
      */
     public Connection connect(ConnectRequest req, Transport transport) {
         if (req.resumeKey() != null) {
+            if (!isWellFormedKey(req.resumeKey())) {
+                telemetry.error(80018);
+                return open(req, transport, new ErrorInfo(80018, 400,
+                        "Unable to resume or recover connection: invalid connection key (invalid format)"));
+            }
             Connection old = findByKey(req.resumeKey());
             ErrorInfo refusal;
             if (old == null) {
@@ -164,6 +169,9 @@ public final class Node implements Broker.Deliveries {
                 refusal = new ErrorInfo(80011, 400, "Unable to resume connection: incompatible auth params (clientId differs)");
             } else {
                 old.auth(req.auth());
+                // A new key each time (RTN15e, RTN16d): whoever held the old one, such as a second client
+                // recovering the same key, can no longer take the connection back with it.
+                old.rekey(newKey(old.id()));
                 if (old.resumeOn(transport, connected(old, null))) {
                     inbound.armTokenExpiry(old);
                     return old;
@@ -183,8 +191,8 @@ public final class Node implements Broker.Deliveries {
     }
 
     private Connection open(ConnectRequest req, Transport transport, ErrorInfo error) {
-        String id = nodeId() + randomId(10);
-        String key = id + '!' + randomId(16);
+        String id = nodeId() + randomId(CONNECTION_ID_RANDOM);
+        String key = newKey(id);
         long grace = req.remainPresentFor() != null ? req.remainPresentFor() : limits.presenceGrace().toMillis();
         Connection c = new Connection(id, key, app(req.auth().appId()), this, req.auth(), req.echo(), grace, transport);
         connections.put(id, c);
@@ -203,6 +211,30 @@ public final class Node implements Broker.Deliveries {
         return new EncodedMessage(pm);
     }
 
+    private static final int CONNECTION_ID_RANDOM = 10;
+    private static final int KEY_SECRET_LENGTH = 16;
+
+    private String newKey(String connectionId) {
+        return connectionId + '!' + randomId(KEY_SECRET_LENGTH);
+    }
+
+    /** Whether a resume or recover key has the shape of this server's keys ({@code id!secret}); if not, 80018. */
+    static boolean isWellFormedKey(String key) {
+        int bang = key.indexOf('!');
+        return bang == NODE_ID_LENGTH + CONNECTION_ID_RANDOM && key.length() == bang + 1 + KEY_SECRET_LENGTH
+                && isIdChars(key, 0, bang) && isIdChars(key, bang + 1, key.length());
+    }
+
+    private static boolean isIdChars(String s, int from, int to) {
+        for (int i = from; i < to; i++) {
+            char ch = s.charAt(i);
+            if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9'))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private Connection findByKey(String key) {
         int bang = key.indexOf('!');
         if (bang <= 0) {
@@ -213,6 +245,20 @@ public final class Node implements Broker.Deliveries {
             return null;
         }
         return c;
+    }
+
+    /** Ends every connection of an app (it was deleted), telling each client why. */
+    public void closeApp(String appId, ErrorInfo why) {
+        EncodedMessage error = new EncodedMessage(ProtocolMessage.error(Action.ERROR, null, why));
+        for (Connection c : connections.values()) {
+            if (c.app().id().equals(appId)) {
+                Transport t = c.transport();
+                discard(c);
+                if (t != null) {
+                    t.sendAndClose(error);
+                }
+            }
+        }
     }
 
     /** The socket closed without a CLOSE: keep the connection for a resume, within the grace period. */

@@ -34,4 +34,9 @@ public interface Transport {
      * queued but not written are returned (oldest first), and the socket is closed normally.
      */
     java.util.List<EncodedMessage> retire();
+
+    /** As {@link #retire()}, sending {@code farewell} before the close (where the transport can). */
+    default java.util.List<EncodedMessage> retire(EncodedMessage farewell) {
+        return retire();
+    }
 }

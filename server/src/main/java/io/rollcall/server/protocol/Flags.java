@@ -21,10 +21,38 @@ public final class Flags {
     /** Every channel mode bit. */
     public static final int MODE_ALL = PRESENCE | PUBLISH | SUBSCRIBE | PRESENCE_SUBSCRIBE
             | ANNOTATION_PUBLISH | ANNOTATION_SUBSCRIBE | OBJECT_SUBSCRIBE | OBJECT_PUBLISH;
-    /** Modes granted when an ATTACH asks for none (983040), as Ably does. */
-    public static final int MODE_DEFAULT = PRESENCE | PUBLISH | SUBSCRIBE | PRESENCE_SUBSCRIBE;
+    /**
+     * Modes asked for when an ATTACH names none, as Ably does: presence, publish, subscribe, presence_subscribe
+     * and annotation_publish (3080192); what is granted is then narrowed by the capability.
+     */
+    public static final int MODE_DEFAULT = PRESENCE | PUBLISH | SUBSCRIBE | PRESENCE_SUBSCRIBE | ANNOTATION_PUBLISH;
+
+    private static final String[] MODE_NAMES = {"presence", "publish", "subscribe", "presence_subscribe",
+        "annotation_publish", "annotation_subscribe", "object_subscribe", "object_publish"};
+    private static final int[] MODE_BITS = {PRESENCE, PUBLISH, SUBSCRIBE, PRESENCE_SUBSCRIBE,
+        ANNOTATION_PUBLISH, ANNOTATION_SUBSCRIBE, OBJECT_SUBSCRIBE, OBJECT_PUBLISH};
 
     private Flags() {}
+
+    /**
+     * The mode bits named by a channel's {@code params.modes} ({@code "presence,subscribe"}, any case), or
+     * -1 when a name is not a channel mode.
+     */
+    public static int parseModes(String modes) {
+        int bits = 0;
+        for (String name : modes.split(",")) {
+            String n = name.trim().toLowerCase(java.util.Locale.ROOT);
+            if (n.isEmpty()) {
+                continue;
+            }
+            int i = java.util.Arrays.asList(MODE_NAMES).indexOf(n);
+            if (i < 0) {
+                return -1;
+            }
+            bits |= MODE_BITS[i];
+        }
+        return bits;
+    }
 
     public static boolean has(int flags, int bit) {
         return (flags & bit) != 0;

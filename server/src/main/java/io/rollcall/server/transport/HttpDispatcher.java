@@ -38,11 +38,14 @@ final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRequest> 
     private final Node node;
     private final RealtimeEndpoint realtime;
     private final RestApi rest;
+    /** Null when the sandbox API is not served. */
+    private final SandboxEndpoint apps;
 
-    HttpDispatcher(Node node, RealtimeEndpoint realtime, RestApi rest) {
+    HttpDispatcher(Node node, RealtimeEndpoint realtime, RestApi rest, SandboxEndpoint apps) {
         this.node = node;
         this.realtime = realtime;
         this.rest = rest;
+        this.apps = apps;
     }
 
     @Override
@@ -79,7 +82,10 @@ final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRequest> 
         }
         java.util.concurrent.CompletableFuture<RestResponse> answer;
         try {
-            answer = rest.handle(restReq);
+            answer = apps != null && apps.serves(restReq)
+                    ? java.util.concurrent.CompletableFuture.completedFuture(apps.handle(restReq,
+                            ((java.net.InetSocketAddress) ctx.channel().localAddress()).getPort()))
+                    : rest.handle(restReq);
         } catch (RuntimeException e) {
             answer = java.util.concurrent.CompletableFuture.failedFuture(e);
         }

@@ -32,10 +32,20 @@ public final class HttpServer implements AutoCloseable {
     private final Node node;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
+    private final io.rollcall.server.sandbox.Sandbox sandbox;
+    private final io.rollcall.server.config.SandboxSettings sandboxSettings;
     private Channel serverChannel;
 
     public HttpServer(Node node, int eventLoops) {
+        this(node, eventLoops, null, new io.rollcall.server.config.SandboxSettings(false, null));
+    }
+
+    /** With the sandbox API ({@code POST /apps}) served as the settings say. */
+    public HttpServer(Node node, int eventLoops, io.rollcall.server.sandbox.Sandbox sandbox,
+                      io.rollcall.server.config.SandboxSettings sandboxSettings) {
         this.node = node;
+        this.sandbox = sandbox;
+        this.sandboxSettings = sandboxSettings;
         boolean epoll = Epoll.isAvailable();
         this.boss = epoll ? new EpollEventLoopGroup(1) : new NioEventLoopGroup(1);
         this.workers = epoll ? new EpollEventLoopGroup(eventLoops) : new NioEventLoopGroup(eventLoops);
@@ -44,6 +54,7 @@ public final class HttpServer implements AutoCloseable {
     public InetSocketAddress bind(String host, int port) throws InterruptedException {
         RealtimeEndpoint realtime = new RealtimeEndpoint(node);
         RestApi rest = new RestApi(node);
+        SandboxEndpoint apps = sandbox == null ? null : new SandboxEndpoint(node, sandbox, sandboxSettings, host);
         int maxBody = node.limits().maxRestBodySize();
         ServerBootstrap b = new ServerBootstrap()
                 .group(boss, workers)
@@ -58,7 +69,7 @@ public final class HttpServer implements AutoCloseable {
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline().addLast(new HttpServerCodec(8192, 16 * 1024, 64 * 1024));
                         ch.pipeline().addLast(new BoundedBodyAggregator(maxBody));
-                        ch.pipeline().addLast(new HttpDispatcher(node, realtime, rest));
+                        ch.pipeline().addLast(new HttpDispatcher(node, realtime, rest, apps));
                     }
                 });
         serverChannel = b.bind(host, port).sync().channel();

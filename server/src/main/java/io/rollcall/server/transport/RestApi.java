@@ -57,6 +57,12 @@ final class RestApi {
         if (m.equals(HttpMethod.POST) && n == 3 && "keys".equals(first) && "requestToken".equals(req.segment(2))) {
             return done(requestToken(req));
         }
+        if (m.equals(HttpMethod.POST) && n == 1 && "messages".equals(first)) {
+            return batchPublish(req, authenticate(req));
+        }
+        if (m.equals(HttpMethod.GET) && n == 1 && "presence".equals(first)) {
+            return batchPresence(req, authenticate(req));
+        }
         if ("channels".equals(first)) {
             if (m.equals(HttpMethod.GET) && n == 1) {
                 return enumerate(req, authenticate(req));
@@ -130,6 +136,12 @@ final class RestApi {
     private CompletableFuture<RestResponse> publish(RestRequest req, AuthContext auth, String channel) {
         require(auth, channel, Operation.PUBLISH);
         List<Message> messages = io.rollcall.server.protocol.ProtocolCodec.of(req.bodyFormat()).decodeMessages(req.body());
+        return publishMessages(auth, channel, messages)
+                .thenApply(id -> RestResponse.status(HttpResponseStatus.CREATED, Map.of("channel", channel, "messageId", id)));
+    }
+
+    /** Publishes to one channel; completes with the messageId once the engine has it. */
+    private CompletableFuture<String> publishMessages(AuthContext auth, String channel, List<Message> messages) {
         if (messages.isEmpty()) {
             throw new AblyException(40001, 400, "No messages in the request body");
         }
@@ -173,7 +185,141 @@ final class RestApi {
         node.telemetry().messagesIn(stamped.size());
         // Answered once the engine has it, so a client that reads elsewhere next finds it done.
         return node.broker().publish(new ChannelKey(auth.appId(), channel), Publication.messages(new EncodedMessage(pm), null))
-                .thenApply(v -> RestResponse.status(HttpResponseStatus.CREATED, Map.of("channel", channel, "messageId", pm.id)));
+                .thenApply(v -> pm.id);
+    }
+
+    /**
+     * {@code POST /messages}: Ably's batch publish. The body is a spec {@code {channels, messages}} or a list of
+     * them; the answer is a BatchResult per spec ({@code successCount}, {@code failureCount}, and per channel
+     * {@code {channel, messageId}} or {@code {channel, error}}), 201 even when some channels failed.
+     */
+    private CompletableFuture<RestResponse> batchPublish(RestRequest req, AuthContext auth) {
+        io.rollcall.server.protocol.ProtocolCodec codec = io.rollcall.server.protocol.ProtocolCodec.of(req.bodyFormat());
+        JsonNode body = codec.decodeTree(req.body());
+        boolean single = body != null && body.isObject();
+        List<JsonNode> specs = new ArrayList<>();
+        if (single) {
+            specs.add(body);
+        } else if (body != null && body.isArray() && !body.isEmpty()) {
+            body.forEach(specs::add);
+        } else {
+            throw new AblyException(40000, 400, "Batch publish needs a spec {channels, messages} or a list of them");
+        }
+        List<List<String>> channelsPerSpec = new ArrayList<>();
+        List<List<Message>> messagesPerSpec = new ArrayList<>();
+        int total = 0;
+        for (JsonNode spec : specs) {
+            JsonNode channels = spec.path("channels");
+            JsonNode messages = spec.path("messages");
+            List<String> names = new ArrayList<>();
+            if (channels.isTextual()) {
+                names.add(channels.asText());
+            } else if (channels.isArray() && !channels.isEmpty()) {
+                channels.forEach(c -> names.add(c.asText()));
+            } else {
+                throw new AblyException(40000, 400, "Each batch spec needs channels: a name or a list of names");
+            }
+            if (!messages.isObject() && !(messages.isArray() && !messages.isEmpty())) {
+                throw new AblyException(40000, 400, "Each batch spec needs messages: a message or a list of them");
+            }
+            total += names.size();
+            if (total > node.limits().maxBatchChannels()) {
+                throw new AblyException(40000, 400, "A batch may name at most " + node.limits().maxBatchChannels() + " channels");
+            }
+            channelsPerSpec.add(names);
+            // Decoded by the message codec, as a single publish's body (base64 and msgpack binary data alike).
+            messagesPerSpec.add(codec.decodeMessages(codec.encodeValue(messages)));
+        }
+        List<CompletableFuture<Map<String, Object>>> results = new ArrayList<>();
+        for (int i = 0; i < specs.size(); i++) {
+            List<Message> messages = messagesPerSpec.get(i);
+            List<CompletableFuture<Map<String, Object>>> perChannel = new ArrayList<>();
+            for (String channel : channelsPerSpec.get(i)) {
+                perChannel.add(batchItem(channel, () -> {
+                    ChannelName.validate(channel);
+                    require(auth, channel, Operation.PUBLISH);
+                    return publishMessages(auth, channel, messages)
+                            .thenApply(id -> Map.<String, Object>of("channel", channel, "messageId", id));
+                }));
+            }
+            results.add(batchResult(perChannel));
+        }
+        return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).thenApply(v -> {
+            List<Object> out = new ArrayList<>();
+            results.forEach(r -> out.add(r.join()));
+            return RestResponse.status(HttpResponseStatus.CREATED, single ? out.get(0) : out);
+        });
+    }
+
+    /**
+     * {@code GET /presence?channels=a,b}: Ably's batch presence, one BatchResult with per channel
+     * {@code {channel, presence}} or {@code {channel, error}}.
+     */
+    private CompletableFuture<RestResponse> batchPresence(RestRequest req, AuthContext auth) {
+        String param = req.param("channels");
+        if (param == null || param.isBlank()) {
+            throw new AblyException(40000, 400, "Batch presence needs channels=name,name");
+        }
+        String[] names = param.split(",");
+        if (names.length > node.limits().maxBatchChannels()) {
+            throw new AblyException(40000, 400, "A batch may name at most " + node.limits().maxBatchChannels() + " channels");
+        }
+        io.rollcall.server.protocol.ProtocolCodec codec = io.rollcall.server.protocol.ProtocolCodec.of(req.responseFormat());
+        List<CompletableFuture<Map<String, Object>>> perChannel = new ArrayList<>();
+        for (String channel : names) {
+            perChannel.add(batchItem(channel, () -> {
+                ChannelName.validate(channel);
+                require(auth, channel, Operation.SUBSCRIBE);
+                return node.channelState(new ChannelKey(auth.appId(), channel)).thenApply(state -> {
+                    List<PresenceMessage> members = new ArrayList<>(state.members());
+                    members.sort((a, b) -> a.memberKey().compareTo(b.memberKey()));
+                    // Encoded with the presence rules of the response format, then nested as a tree.
+                    return Map.<String, Object>of("channel", channel, "presence", codec.decodeTree(codec.encodePresence(members)));
+                });
+            }));
+        }
+        return batchResult(perChannel).thenApply(RestResponse::ok);
+    }
+
+    /** One channel of a batch: its result, or its own error (a batch answers for each channel). */
+    private static CompletableFuture<Map<String, Object>> batchItem(String channel,
+            java.util.function.Supplier<CompletableFuture<Map<String, Object>>> op) {
+        CompletableFuture<Map<String, Object>> f;
+        try {
+            f = op.get();
+        } catch (RuntimeException e) {
+            f = CompletableFuture.failedFuture(e);
+        }
+        return f.exceptionally(e -> {
+            Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+            io.rollcall.server.protocol.ErrorInfo err = cause instanceof AblyException ae ? ae.error()
+                    : new io.rollcall.server.protocol.ErrorInfo(50000, 500, "Internal error");
+            Map<String, Object> error = new LinkedHashMap<>();
+            error.put("message", err.message());
+            error.put("code", err.code());
+            error.put("statusCode", err.statusCode());
+            error.put("href", err.href());
+            return Map.of("channel", channel, "error", error);
+        });
+    }
+
+    private static CompletableFuture<Map<String, Object>> batchResult(List<CompletableFuture<Map<String, Object>>> items) {
+        return CompletableFuture.allOf(items.toArray(CompletableFuture[]::new)).thenApply(v -> {
+            List<Map<String, Object>> results = new ArrayList<>();
+            int failures = 0;
+            for (CompletableFuture<Map<String, Object>> item : items) {
+                Map<String, Object> r = item.join();
+                if (r.containsKey("error")) {
+                    failures++;
+                }
+                results.add(r);
+            }
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("successCount", results.size() - failures);
+            out.put("failureCount", failures);
+            out.put("results", results);
+            return out;
+        });
     }
 
     private CompletableFuture<RestResponse> presence(RestRequest req, AuthContext auth, String channel) {

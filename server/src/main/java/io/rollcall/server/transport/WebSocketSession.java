@@ -102,6 +102,11 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter implements Tra
 
     @Override
     public java.util.List<EncodedMessage> retire() {
+        return retire(null);
+    }
+
+    @Override
+    public java.util.List<EncodedMessage> retire(EncodedMessage farewell) {
         closing.set(true);
         java.util.List<EncodedMessage> unsent = new java.util.ArrayList<>();
         for (EncodedMessage m; (m = queue.poll()) != null; ) {
@@ -110,7 +115,12 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter implements Tra
             }
         }
         queued.set(0);
-        socket.eventLoop().execute(this::closeNormally);
+        socket.eventLoop().execute(() -> {
+            if (farewell != null && !closeSent) {
+                socket.write(frame(farewell));
+            }
+            closeNormally();
+        });
         return unsent;
     }
 

@@ -210,10 +210,70 @@ class RawProtocolTest {
     @ParameterizedTest(name = "msgpack={0}")
     @ValueSource(booleans = {false, true})
     void resumeWithUnknownKeyGivesANewConnectionAnd80008(boolean msgpack) {
-        try (RawSocket s = RawSocket.open(server.port(), KEY + "&resume=nope!nothing", msgpack)) {
+        try (RawSocket s = RawSocket.open(server.port(), KEY + "&resume=AAAAAAAAAAAAAAAA!BBBBBBBBBBBBBBBB", msgpack)) {
             JsonNode connected = s.next(4);
             assertThat(connected.path("connectionId").asText()).isNotBlank();
             assertThat(connected.path("error").path("code").asInt()).isEqualTo(80008);
+        }
+    }
+
+    /** A key that is not of this server's shape is 80018 (invalid format), for resume and recover alike. */
+    @ParameterizedTest(name = "param={0}")
+    @ValueSource(strings = {"resume", "recover"})
+    void malformedConnectionKeyGivesANewConnectionAnd80018(String param) {
+        try (RawSocket s = RawSocket.open(server.port(), KEY + "&" + param + "=_____!ablyjs_test_fake-key____", false)) {
+            JsonNode connected = s.next(4);
+            assertThat(connected.path("connectionDetails").path("connectionKey").asText()).doesNotContain("ablyjs");
+            assertThat(connected.path("error").path("code").asInt()).isEqualTo(80018);
+            assertThat(connected.path("error").path("statusCode").asInt()).isEqualTo(400);
+        }
+    }
+
+    /**
+     * RTN16d: a recover keeps the connectionId and issues a new key; the socket it takes over is told
+     * (DISCONNECTED), and the old key no longer resumes anything, so two holders cannot take turns.
+     */
+    @ParameterizedTest(name = "msgpack={0}")
+    @ValueSource(booleans = {false, true})
+    void recoverGivesTheSameIdANewKeyAndDisconnectsTheOldSocket(boolean msgpack) {
+        try (RawSocket first = RawSocket.open(server.port(), KEY, msgpack)) {
+            JsonNode connected = first.next(4);
+            String id = connected.path("connectionId").asText();
+            String key = connected.path("connectionDetails").path("connectionKey").asText();
+            try (RawSocket second = RawSocket.open(server.port(), KEY + "&recover=" + key, msgpack)) {
+                JsonNode recovered = second.next(4);
+                assertThat(recovered.path("connectionId").asText()).isEqualTo(id);
+                assertThat(recovered.has("error") && !recovered.path("error").isNull()).isFalse();
+                String newKey = recovered.path("connectionDetails").path("connectionKey").asText();
+                assertThat(newKey).isNotEqualTo(key).startsWith(id + "!");
+                JsonNode told = first.next(6);
+                assertThat(told.path("error").path("code").asInt()).isEqualTo(80016);
+                assertThat(Await.get(first.closeCode)).isEqualTo(1000);
+                try (RawSocket third = RawSocket.open(server.port(), KEY + "&resume=" + key, msgpack)) {
+                    JsonNode again = third.next(4);
+                    assertThat(again.path("error").path("code").asInt()).isEqualTo(80008);
+                    assertThat(again.path("connectionId").asText()).isNotEqualTo(id);
+                }
+                second.send("{\"action\":0,\"id\":\"still-mine\"}");
+                assertThat(second.next(0).path("id").asText()).isEqualTo("still-mine");
+            }
+        }
+    }
+
+    /** params.modes wins over the mode flags; ATTACHED carries exactly the granted modes and known params. */
+    @ParameterizedTest(name = "msgpack={0}")
+    @ValueSource(booleans = {false, true})
+    void attachHonoursParamsModes(boolean msgpack) {
+        try (RawSocket s = connected(KEY, msgpack)) {
+            s.send("{\"action\":10,\"channel\":\"pm\",\"flags\":196608,\"params\":{\"modes\":\"subscribe\",\"bogus\":\"1\"}}");
+            JsonNode attached = s.next(11);
+            assertThat(attached.path("flags").asInt() & 0x3ff0000).isEqualTo(1 << 18);
+            assertThat(attached.path("params").path("modes").asText()).isEqualTo("subscribe");
+            assertThat(attached.path("params").has("bogus")).isFalse();
+            s.send("{\"action\":10,\"channel\":\"pm2\"}");
+            assertThat(s.next(11).path("flags").asInt() & 0x3ff0000).as("default modes").isEqualTo(3_080_192);
+            s.send("{\"action\":10,\"channel\":\"pm3\",\"params\":{\"modes\":\"subscribe,fly\"}}");
+            assertThat(s.next(9).path("error").path("code").asInt()).isEqualTo(40000);
         }
     }
 
