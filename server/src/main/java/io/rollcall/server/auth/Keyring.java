@@ -61,6 +61,11 @@ public final class Keyring {
         return provisioned.values().removeIf(k -> k.appId().equals(appId));
     }
 
+    /** How many apps were provisioned at run time and not yet removed. */
+    public int provisionedApps() {
+        return (int) provisioned.values().stream().map(ApiKey::appId).distinct().count();
+    }
+
     /** Whether the app was provisioned at run time (configured apps are not). */
     public boolean isProvisioned(String appId) {
         return provisioned.values().stream().anyMatch(k -> k.appId().equals(appId));

@@ -40,6 +40,8 @@ public final class Sandbox {
     static final int MAX_KEYS = 100;
     static final int MAX_NAMESPACES = 100;
     static final int MAX_FIXTURE_MEMBERS = 1000;
+    /** Apps alive at once: CI that never deletes its apps cannot grow the server without bound. */
+    static final int MAX_APPS = 1000;
 
     private final Node node;
     private final Keyring keyring;
@@ -56,6 +58,9 @@ public final class Sandbox {
     public ObjectNode create(JsonNode spec) {
         if (spec == null || !spec.isObject()) {
             throw bad("the body must be a JSON object (the post_apps of test-app-setup.json)");
+        }
+        if (keyring.provisionedApps() >= MAX_APPS) {
+            throw new AblyException(42910, 429, "Too many sandbox apps (" + MAX_APPS + "); delete some with DELETE /apps/{id}");
         }
         long now = node.clock().millis();
         String appId = newAppId();
