@@ -202,8 +202,13 @@ for (const format of FORMATS) {
         assert.equal(results[1].results[1].error.statusCode, 401);
         const single = await limited.batchPublish({ channels: ['channel0'], messages: [{ data: 'message5' }] });
         assert.equal(single.successCount, 1);
-        await until(() => got.length === 4, 'four delivered messages');
-        assert.deepEqual(got, ['message1', 'message2', { n: 3 }, 'message5']);
+        // API version 2 (rest.request with an explicit version) gets the older flat list of channel results.
+        const v2 = await limited.request('POST', '/messages', 2, {}, { channels: ['channel0', 'channel4'], messages: { data: 'v2' } }, {});
+        assert.equal(v2.statusCode, 201);
+        assert.deepEqual(v2.items.map((r) => r.channel), ['channel0', 'channel4']);
+        assert.ok(v2.items.every((r) => r.messageId && !r.error));
+        await until(() => got.length === 6, 'six delivered messages');
+        assert.deepEqual(got, ['message1', 'message2', { n: 3 }, 'message5', 'v2', 'v2']);
         sub.close();
       } finally {
         await deleteApp(app);

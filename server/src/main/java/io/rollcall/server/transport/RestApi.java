@@ -244,11 +244,53 @@ final class RestApi {
             }
             results.add(batchResult(perChannel));
         }
+        boolean flat = lowestApiVersion(req) <= 2;
         return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).thenApply(v -> {
             List<Object> out = new ArrayList<>();
             results.forEach(r -> out.add(r.join()));
-            return RestResponse.status(HttpResponseStatus.CREATED, single ? out.get(0) : out);
+            return flat ? flatBatchResponse(results) : RestResponse.status(HttpResponseStatus.CREATED, single ? out.get(0) : out);
         });
+    }
+
+    /**
+     * The batch answer of API versions 1 and 2 (what ably-java's publishBatch asks for, with X-Ably-Version 2):
+     * one flat list of per-channel results, 201; with any failure, 400 carrying error 40020 and the list as
+     * {@code batchResponse}.
+     */
+    @SuppressWarnings("unchecked")
+    private static RestResponse flatBatchResponse(List<CompletableFuture<Map<String, Object>>> results) {
+        List<Object> perChannel = new ArrayList<>();
+        boolean failed = false;
+        for (CompletableFuture<Map<String, Object>> r : results) {
+            Map<String, Object> batch = r.join();
+            perChannel.addAll((List<Object>) batch.get("results"));
+            failed |= ((Integer) batch.get("failureCount")) > 0;
+        }
+        if (!failed) {
+            return RestResponse.status(HttpResponseStatus.CREATED, perChannel);
+        }
+        io.rollcall.server.protocol.ErrorInfo partial = new io.rollcall.server.protocol.ErrorInfo(40020, 400,
+                "Batched response includes errors");
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", Map.of("code", partial.code(), "statusCode", partial.statusCode(), "message", partial.message(),
+                "href", partial.href()));
+        body.put("batchResponse", perChannel);
+        return RestResponse.status(HttpResponseStatus.BAD_REQUEST, body)
+                .header("X-Ably-Errorcode", Integer.toString(partial.code()))
+                .header("X-Ably-Errormessage", partial.message());
+    }
+
+    /** The lowest X-Ably-Version a request names (ably-java may send its default beside an explicit one). */
+    private static int lowestApiVersion(RestRequest req) {
+        int lowest = Integer.MAX_VALUE;
+        for (String v : req.raw().headers().getAll("X-Ably-Version")) {
+            try {
+                lowest = Math.min(lowest, (int) Double.parseDouble(v.trim()));
+            } catch (NumberFormatException e) {
+                // An unreadable version is no version.
+            }
+        }
+        return lowest;
     }
 
     /**
