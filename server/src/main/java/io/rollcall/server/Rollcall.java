@@ -39,7 +39,9 @@ public final class Rollcall implements AutoCloseable {
         } else {
             this.webhooks = null;
         }
-        this.http = new HttpServer(node, config.eventLoops());
+        Webhooks hooks = webhooks;
+        this.http = new HttpServer(node, config.eventLoops(), config.console(),
+                app -> hooks == null ? java.util.List.of() : hooks.stats(app));
         this.address = http.bind(config.host(), config.port());
     }
 
@@ -78,5 +80,6 @@ public final class Rollcall implements AutoCloseable {
         if (webhooks != null) {
             webhooks.close();
         }
+        node.telemetry().close();
     }
 }

@@ -151,6 +151,7 @@ public final class InboundProtocol {
         c.nextMsgSerial = serial + 1;
         pm.msgSerial = serial;
         if (!c.inboundRate.tryAcquire(node.clock().millis())) {
+            c.app().meters().rateLimited();
             answer(c, serial, CompletableFuture.failedFuture(new AblyException(42911, 429, "Max per-connection publish rate ("
                     + node.limits().maxInboundRate() + "/s) exceeded; message rejected")));
             return;
@@ -250,7 +251,7 @@ public final class InboundProtocol {
         if (ch != null) {
             ch.stampSerial(out);
         }
-        node.telemetry().messagesIn(stamped.size());
+        c.app().meters().messagesIn(stamped.size());
         return node.broker().publish(new ChannelKey(c.app().id(), name), Publication.messages(new EncodedMessage(out), c.id()));
     }
 
@@ -344,7 +345,7 @@ public final class InboundProtocol {
             return DONE;
         }
         out.presence = events;
-        node.telemetry().presenceIn(events.size());
+        c.app().meters().presenceIn(events.size());
         return node.broker().publish(new ChannelKey(c.app().id(), name), Publication.presence(new EncodedMessage(out), events, c.id()));
     }
 

@@ -188,6 +188,7 @@ public final class Node implements Broker.Deliveries {
         long grace = req.remainPresentFor() != null ? req.remainPresentFor() : limits.presenceGrace().toMillis();
         Connection c = new Connection(id, key, app(req.auth().appId()), this, req.auth(), req.echo(), grace, transport);
         connections.put(id, c);
+        c.app().meters().connectionOpened();
         c.deliver(connected(c, error));
         inbound.armTokenExpiry(c);
         return c;
@@ -231,7 +232,9 @@ public final class Node implements Broker.Deliveries {
         if (!c.markClosed()) {
             return;
         }
-        connections.remove(c.id(), c);
+        if (connections.remove(c.id(), c)) {
+            c.app().meters().connectionClosed();
+        }
         for (Attachment a : c.attachmentList()) {
             a.channel.detach(c);
         }

@@ -78,6 +78,9 @@ final class RealtimeEndpoint {
             auth = authenticate(q);
         } catch (AblyException e) {
             node.telemetry().error(e.error().code());
+            if (io.rollcall.server.metrics.Telemetry.isAuthCode(e.error().code())) {
+                node.telemetry().authFailure(e.error().code());
+            }
             session.sendAndClose(new EncodedMessage(ProtocolMessage.error(Action.ERROR, null, e.error())));
             return;
         }

@@ -19,6 +19,7 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.rollcall.server.core.Connection;
 import io.rollcall.server.core.Node;
 import io.rollcall.server.core.Transport;
+import io.rollcall.server.metrics.AppMeters;
 import io.rollcall.server.protocol.AblyException;
 import io.rollcall.server.protocol.Action;
 import io.rollcall.server.protocol.EncodedMessage;
@@ -144,6 +145,9 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter implements Tra
     private void drain() {
         drainScheduled.set(false);
         int written = 0;
+        Connection c = connection;
+        AppMeters meters = c == null ? null : c.app().meters();
+        long now = 0;
         EncodedMessage m;
         while (socket.isWritable() || closing.get()) {
             m = queue.poll();
@@ -158,10 +162,19 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter implements Tra
             }
             socket.write(frame(m), new TrackedWrite(socket, this, m).addListener(RESCUE));
             written++;
+            ProtocolMessage pm = m.message();
+            if (meters != null && pm.action == Action.MESSAGE && pm.timestamp > 0) {
+                if (now == 0) {
+                    now = System.currentTimeMillis(); // once per drain, not per message
+                }
+                meters.delivered(now - pm.timestamp);
+            }
         }
         if (written > 0) {
             socket.flush();
-            node.telemetry().messagesOut(written);
+            if (meters != null) {
+                meters.messagesOut(written);
+            }
         }
         // Not writable: channelWritabilityChanged resumes the drain once the socket catches up.
     }
@@ -214,6 +227,10 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter implements Tra
             return;
         }
         node.telemetry().error(80020);
+        Connection c = connection;
+        if (c != null) {
+            c.app().meters().slowConsumer();
+        }
         socket.eventLoop().execute(() -> {
             queue.clear();
             queued.set(0);
