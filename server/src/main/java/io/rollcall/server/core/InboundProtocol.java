@@ -18,12 +18,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The server side of Ably's realtime protocol: what each client ProtocolMessage does. Runs on the thread of
  * the connection's socket (one message at a time per connection) and never blocks.
  */
 public final class InboundProtocol {
+    private static final Logger log = LoggerFactory.getLogger(InboundProtocol.class);
     private final Node node;
 
     InboundProtocol(Node node) {
@@ -68,6 +71,8 @@ public final class InboundProtocol {
     /** An ERROR without a channel ends the connection: the client goes FAILED (or renews a token and retries). */
     public void fatal(Connection c, ErrorInfo error) {
         node.telemetry().error(error.code());
+        log.atInfo().addKeyValue("connectionId", c.id()).addKeyValue("appId", c.app().id())
+                .addKeyValue("code", error.code()).log("connection ended with an error: {}", error.message());
         Transport t = c.transport();
         node.discard(c);
         if (t != null) {
@@ -77,6 +82,8 @@ public final class InboundProtocol {
 
     private void channelError(Connection c, String channel, ErrorInfo error) {
         node.telemetry().error(error.code());
+        log.atDebug().addKeyValue("connectionId", c.id()).addKeyValue("channel", channel)
+                .addKeyValue("code", error.code()).log("channel error: {}", error.message());
         c.deliver(new EncodedMessage(ProtocolMessage.error(Action.ERROR, channel, error)));
     }
 

@@ -189,6 +189,8 @@ public final class Node implements Broker.Deliveries {
         Connection c = new Connection(id, key, app(req.auth().appId()), this, req.auth(), req.echo(), grace, transport);
         connections.put(id, c);
         c.app().meters().connectionOpened();
+        log.atDebug().addKeyValue("connectionId", id).addKeyValue("appId", c.app().id())
+                .addKeyValue("clientId", c.clientId()).log("connection opened");
         c.deliver(connected(c, error));
         inbound.armTokenExpiry(c);
         return c;
@@ -234,6 +236,7 @@ public final class Node implements Broker.Deliveries {
         }
         if (connections.remove(c.id(), c)) {
             c.app().meters().connectionClosed();
+            log.atDebug().addKeyValue("connectionId", c.id()).addKeyValue("appId", c.app().id()).log("connection closed");
         }
         for (Attachment a : c.attachmentList()) {
             a.channel.detach(c);

@@ -230,6 +230,8 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter implements Tra
         Connection c = connection;
         if (c != null) {
             c.app().meters().slowConsumer();
+            log.atInfo().addKeyValue("connectionId", c.id()).addKeyValue("appId", c.app().id())
+                    .log("slow consumer: outbound queue full ({} messages); disconnecting with 80020", queueLimit);
         }
         socket.eventLoop().execute(() -> {
             queue.clear();
@@ -291,7 +293,8 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter implements Tra
         } catch (AblyException e) {
             node.inbound().fatal(c, e.error());
         } catch (RuntimeException e) {
-            log.error("internal error handling {} on connection {}", pm, c.id(), e);
+            log.atError().addKeyValue("connectionId", c.id()).addKeyValue("channel", pm.channel).setCause(e)
+                    .log("internal error handling {}", pm);
             node.inbound().fatal(c, new ErrorInfo(50000, 500, "Internal error"));
         }
     }
