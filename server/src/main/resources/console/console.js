@@ -395,12 +395,15 @@
     $('presence-form').addEventListener('submit', enter);
     $('presence-leave').addEventListener('click', leave);
     // /console#key=appId.keyId:secret signs in at once (scripted use); the key then leaves the address bar.
-    const m = /(?:^#|&)key=([^&]+)/.exec(location.hash);
-    if (m) {
+    const fromFragment = () => {
+      const m = /(?:^#|&)key=([^&]+)/.exec(location.hash);
+      if (!m) return false;
       history.replaceState(null, '', location.pathname + location.search);
+      if (s.key) signOut();
       signIn(decodeURIComponent(m[1]));
-    } else {
-      $('key').focus();
-    }
+      return true;
+    };
+    window.addEventListener('hashchange', fromFragment);
+    if (!fromFragment()) $('key').focus();
   });
 })();

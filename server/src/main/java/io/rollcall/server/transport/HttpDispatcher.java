@@ -105,6 +105,10 @@ final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRequest> 
         // Answers that need the engine (another node's channels) complete later, off this event loop.
         answer.whenComplete((r, failure) -> {
             FullHttpResponse res = respond(restReq, r, failure);
+            if (forConsole) {
+                // A Basic challenge would make the browser prompt for a password instead of the page saying "refused".
+                res.headers().remove(HttpHeaderNames.WWW_AUTHENTICATE);
+            }
             if (ctx.executor().inEventLoop()) {
                 write(ctx, req, res);
             } else {

@@ -1,0 +1,13 @@
+import { chromium } from 'playwright-core';
+const ctx = await chromium.launchPersistentContext('/tmp/h19/prof-' + Date.now(), { executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox'] });
+const p = await ctx.newPage();
+p.on('console', (m) => console.log('console:', m.text()));
+p.on('pageerror', (e) => console.log('pageerror:', e.message));
+await p.goto('http://localhost:18719/console');
+await p.getByLabel('API key').fill('testapp.limited:limitedsecret');
+await p.getByLabel('API key').press('Enter');
+await p.waitForTimeout(3000);
+console.log(await p.evaluate(async () => { const r = await fetch('/console/api/webhooks', {headers: {Authorization: 'Basic ' + btoa('testapp.limited:limitedsecret')}}); return r.status + ' ' + await r.text(); }));
+console.log(await p.evaluate(async () => { const r = await fetch('/console/api/nodes', {headers: {Authorization: 'Basic ' + btoa('testapp.limited:limitedsecret')}}); return r.status + ' ' + await r.text(); }));
+console.log(await p.locator('#main').isVisible(), await p.locator('#webhooks-status').textContent(), await p.locator('#channels-status').textContent(), await p.locator('#signin-error').textContent());
+await ctx.close();
