@@ -5,6 +5,12 @@
 (() => {
   const METRICS = ['connections', 'publishers', 'subscribers', 'presenceConnections', 'presenceMembers',
     'presenceSubscribers', 'objectPublishers', 'objectSubscribers'];
+  /** Column headings that fit: Ably's metric names, broken into words. */
+  const LABELS = {
+    name: 'channel', connections: 'connections', publishers: 'publishers', subscribers: 'subscribers',
+    presenceConnections: 'presence connections', presenceMembers: 'presence members',
+    presenceSubscribers: 'presence subscribers', objectPublishers: 'object publishers', objectSubscribers: 'object subscribers',
+  };
   const LOG_MAX = 500;
   const POLL_MS = 1000;
   const $ = (id) => document.getElementById(id);
@@ -113,7 +119,8 @@
       b.type = 'button';
       b.className = 'sort';
       b.dataset.sort = col;
-      b.textContent = col;
+      b.textContent = LABELS[col];
+      b.title = `Sort by ${col}`;
       b.addEventListener('click', () => {
         if (s.sort === col) s.order = s.order === 'asc' ? 'desc' : 'asc';
         else { s.sort = col; s.order = col === 'name' ? 'asc' : 'desc'; }
@@ -130,7 +137,7 @@
     for (const th of $('channel-head').children) {
       const col = th.firstChild.dataset.sort;
       th.setAttribute('aria-sort', col === s.sort ? (s.order === 'asc' ? 'ascending' : 'descending') : 'none');
-      th.firstChild.textContent = col + (col === s.sort ? (s.order === 'asc' ? ' ▲' : ' ▼') : '');
+      th.firstChild.textContent = LABELS[col] + (col === s.sort ? (s.order === 'asc' ? ' ▲' : ' ▼') : '');
     }
   }
 
@@ -236,7 +243,7 @@
     for (const m of METRICS) {
       const div = document.createElement('div');
       const dt = document.createElement('dt');
-      dt.textContent = m;
+      dt.textContent = LABELS[m];
       const dd = document.createElement('dd');
       dd.id = `occ-${m}`;
       dd.textContent = metrics ? String(metrics[m] ?? 0) : '–';

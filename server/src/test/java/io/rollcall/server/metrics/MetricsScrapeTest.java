@@ -1,0 +1,197 @@
+package io.rollcall.server.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ably.lib.realtime.AblyRealtime;
+import io.ably.lib.realtime.Channel;
+import io.ably.lib.realtime.CompletionListener;
+import io.ably.lib.types.ErrorInfo;
+import io.rollcall.server.testing.AblyJava;
+import io.rollcall.server.testing.Await;
+import io.rollcall.server.testing.RedisProcess;
+import io.rollcall.server.testing.TestServer;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Scrapes {@code /metrics} while real ably-java clients publish, subscribe and enter presence, and checks
+ * every series the README's Metrics table documents (the table is read from README.md, so a series added
+ * there without being exported, or renamed in code, fails here), and that the load moved them.
+ */
+class MetricsScrapeTest {
+    private static final Pattern ROW = Pattern.compile("^\\| `([a-z0-9_]+)` \\|.*$");
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final int SUBSCRIBERS = 10;
+
+    @Test
+    void everyDocumentedSeriesUnderLoadOnTheMemoryEngine() throws Exception {
+        var hooks = new ObjectMapper().readTree("[{\"id\": \"idle-rule\", \"source\": \"channel.presence\", \"channelFilter\": \"^never$\", \"url\": \"http://127.0.0.1:9/none\"}]");
+        try (TestServer server = TestServer.start(l -> l.maxInboundRate(50), c -> c.webhooks(hooks))) {
+            String scrape = load(server);
+            Map<String, Boolean> documented = documentedSeries();
+            List<String> missing = new ArrayList<>();
+            documented.forEach((name, redisOnly) -> {
+                if (!redisOnly && !has(scrape, name)) {
+                    missing.add(name);
+                }
+            });
+            assertThat(missing).as("documented series missing from /metrics:\n" + scrape).isEmpty();
+            assertThat(documented).hasSizeGreaterThan(40);
+            // Webhook series exist from the start, at zero, before the rule ever fired.
+            assertThat(value(scrape, "rollcall_webhook_delivered_total{webhook=\"idle-rule\"}")).isZero();
+            assertThat(value(scrape, "rollcall_webhook_queue_depth{webhook=\"idle-rule\"}")).isZero();
+            // An app nobody has used yet (its key is configured) has its series at zero.
+            assertThat(value(scrape, "rollcall_messages_in_total{app=\"otherapp\"}")).isZero();
+        }
+    }
+
+    @Test
+    void redisSeriesOnTheRedisEngine() throws Exception {
+        try (RedisProcess redis = RedisProcess.start();
+             TestServer server = TestServer.start(l -> l.maxInboundRate(50).nodeLease(Duration.ofMillis(600)),
+                     c -> c.engine("redis").redisUri(redis.uri()))) {
+            String scrape = load(server);
+            List<String> missing = new ArrayList<>();
+            documentedSeries().forEach((name, redisOnly) -> {
+                if (!name.startsWith("rollcall_webhook") && !has(scrape, name)) {
+                    missing.add(name);
+                }
+            });
+            assertThat(missing).as("documented series missing from /metrics:\n" + scrape).isEmpty();
+            assertThat(value(scrape, "rollcall_redis_connected")).isEqualTo(1);
+            assertThat(value(scrape, "rollcall_redis_roundtrip_seconds_count")).isPositive();
+            assertThat(value(scrape, "rollcall_cluster_nodes")).isEqualTo(1);
+            // The outage state shows while Redis is away.
+            redis.down();
+            Await.until(() -> value(scrape(server), "rollcall_redis_connected") == 0, "outage shown");
+            redis.up();
+            Await.until(() -> value(scrape(server), "rollcall_redis_connected") == 1, "recovery shown");
+        }
+    }
+
+    /** Subscribers, members and a publisher past its rate limit, scraping meanwhile; returns the last scrape. */
+    private static String load(TestServer server) throws Exception {
+        List<AblyRealtime> clients = new ArrayList<>();
+        try {
+            AtomicInteger received = new AtomicInteger();
+            for (int i = 0; i < SUBSCRIBERS; i++) {
+                AblyRealtime rt = AblyJava.connected(AblyJava.realtime(server.port(), TestServer.KEY, i % 2 == 0,
+                        o -> o.clientId = "sub-" + clients.size()));
+                clients.add(rt);
+                Channel ch = AblyJava.attached(rt, "load");
+                ch.subscribe(m -> received.incrementAndGet());
+                AblyJava.enter(ch, "here");
+            }
+            AblyRealtime publisher = AblyJava.connected(AblyJava.realtime(server.port(), TestServer.KEY, true, o -> o.clientId = "pub"));
+            clients.add(publisher);
+            Channel out = AblyJava.attached(publisher, "load");
+            AtomicInteger acked = new AtomicInteger();
+            AtomicInteger refused = new AtomicInteger();
+            List<String> scrapes = new ArrayList<>();
+            for (int burst = 0; burst < 4; burst++) {
+                // 100 at once against a limit of 50/s: some are refused with 42911.
+                for (int i = 0; i < 100; i++) {
+                    out.publish("tick", "payload-" + i, new CompletionListener() {
+                        @Override public void onSuccess() { acked.incrementAndGet(); }
+                        @Override public void onError(ErrorInfo reason) {
+                            if (reason.code == 42911) refused.incrementAndGet();
+                        }
+                    });
+                }
+                scrapes.add(scrape(server));
+            }
+            Await.until(() -> acked.get() + refused.get() == 400, "every publish answered");
+            Await.until(() -> received.get() == acked.get() * SUBSCRIBERS, "every accepted message delivered");
+            assertThat(refused.get()).isPositive();
+            // A wrong secret over REST and over the socket: auth failures by code.
+            HttpResponse<String> bad = HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + server.port() + "/channels/load"))
+                    .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString("testapp.all:wrong".getBytes())).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(bad.statusCode()).isEqualTo(401);
+            System.gc(); // a collection after the server started, so the GC pause series exists
+            for (String s : scrapes) {
+                assertThat(s).contains("rollcall_app_connections{app=\"testapp\"}");
+            }
+            String during = scrapes.get(scrapes.size() - 1);
+            assertThat(value(during, "rollcall_app_connections{app=\"testapp\"}")).isEqualTo(SUBSCRIBERS + 1);
+            assertThat(value(during, "rollcall_app_presence_members{app=\"testapp\"}")).isEqualTo(SUBSCRIBERS);
+            String[] last = new String[1];
+            Await.until(() -> has(last[0] = scrape(server), "jvm_gc_pause_seconds_count"), "a GC pause recorded");
+            String after = last[0];
+            assertThat(value(after, "rollcall_messages_in_total{app=\"testapp\"}")).isEqualTo(acked.get());
+            assertThat(value(after, "rollcall_rate_limited_total{app=\"testapp\"}")).isEqualTo(refused.get());
+            assertThat(value(after, "rollcall_messages_out_total{app=\"testapp\"}")).isGreaterThanOrEqualTo(acked.get() * SUBSCRIBERS);
+            assertThat(value(after, "rollcall_delivery_latency_seconds_count{app=\"testapp\"}")).isEqualTo(acked.get() * (SUBSCRIBERS + 1)); // the publisher gets its own (echo)
+            assertThat(value(after, "rollcall_auth_failures_total{code=\"40101\"}")).isEqualTo(1);
+            assertThat(value(after, "rollcall_app_channels{app=\"testapp\"}")).isEqualTo(1);
+            return after;
+        } finally {
+            clients.forEach(AblyRealtime::close);
+        }
+    }
+
+    private static String scrape(TestServer server) {
+        try {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + server.port() + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).isEqualTo(200);
+            return r.body();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Series name → whether the README says it exists on the Redis engine only. */
+    static Map<String, Boolean> documentedSeries() throws IOException {
+        Map<String, Boolean> out = new LinkedHashMap<>();
+        boolean inSection = false;
+        for (String line : Files.readAllLines(Path.of("../README.md"))) {
+            if (line.startsWith("## ")) {
+                inSection = line.equals("## Metrics");
+            }
+            Matcher m = ROW.matcher(line);
+            if (inSection && m.matches()) {
+                out.put(m.group(1), line.contains("Redis engine only"));
+            }
+        }
+        return out;
+    }
+
+    private static boolean has(String scrape, String name) {
+        for (String line : scrape.split("\n")) {
+            if (line.startsWith(name + "{") || line.startsWith(name + " ")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The sum of the series' samples (an exact series with labels, or a name over all its labels). */
+    private static double value(String scrape, String series) {
+        double sum = 0;
+        for (String line : scrape.split("\n")) {
+            if (line.startsWith(series + " ") || (!series.contains("{") && line.startsWith(series + "{"))) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return sum;
+    }
+}
