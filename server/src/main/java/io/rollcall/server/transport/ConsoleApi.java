@@ -27,9 +27,22 @@ final class ConsoleApi {
     static final String PREFIX = "/console/api/";
     private static final int MAX_PAGE = 1000;
 
+    /** Requests waiting for the console's worker; past it they get 503 (console use is a few operators). */
+    private static final int MAX_WAITING = 64;
+
     private final Node node;
     private final RestApi rest;
     private final Function<String, List<?>> webhooks;
+    /**
+     * Listing and sorting 10,000 channels takes milliseconds: done on a worker thread of its own, never on a
+     * network event loop, and one request at a time.
+     */
+    private final java.util.concurrent.ThreadPoolExecutor worker = new java.util.concurrent.ThreadPoolExecutor(1, 1,
+            0, java.util.concurrent.TimeUnit.MILLISECONDS, new java.util.concurrent.ArrayBlockingQueue<>(MAX_WAITING), r -> {
+                Thread t = new Thread(r, "rollcall-console");
+                t.setDaemon(true);
+                return t;
+            });
 
     ConsoleApi(Node node, RestApi rest, Function<String, List<?>> webhooks) {
         this.node = node;
@@ -38,6 +51,18 @@ final class ConsoleApi {
     }
 
     CompletableFuture<RestResponse> handle(RestRequest req) {
+        try {
+            return CompletableFuture.supplyAsync(() -> answer(req), worker).thenCompose(f -> f);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            throw new AblyException(50300, 503, "Console busy: too many requests waiting; retry");
+        }
+    }
+
+    void close() {
+        worker.shutdownNow();
+    }
+
+    private CompletableFuture<RestResponse> answer(RestRequest req) {
         if (!req.method().equals(HttpMethod.GET)) {
             throw new AblyException(40500, 405, "Method not allowed: " + req.method());
         }

@@ -35,6 +35,7 @@ public final class HttpServer implements AutoCloseable {
     private final boolean console;
     private final java.util.function.Function<String, java.util.List<?>> webhookStats;
     private Channel serverChannel;
+    private ConsoleApi consoleApi;
 
     public HttpServer(Node node, int eventLoops) {
         this(node, eventLoops, false, app -> java.util.List.of());
@@ -68,6 +69,7 @@ public final class HttpServer implements AutoCloseable {
         RestApi rest = new RestApi(node);
         ConsolePage page = console ? new ConsolePage() : null;
         ConsoleApi consoleApi = console ? new ConsoleApi(node, rest, webhookStats) : null;
+        this.consoleApi = consoleApi;
         int maxBody = node.limits().maxRestBodySize();
         ServerBootstrap b = new ServerBootstrap()
                 .group(boss, workers)
@@ -96,6 +98,9 @@ public final class HttpServer implements AutoCloseable {
             serverChannel.close().syncUninterruptibly();
         }
         node.shutdown();
+        if (consoleApi != null) {
+            consoleApi.close();
+        }
         workers.shutdownGracefully(200, 2000, TimeUnit.MILLISECONDS).syncUninterruptibly();
         boss.shutdownGracefully(0, 500, TimeUnit.MILLISECONDS).syncUninterruptibly();
     }
