@@ -84,6 +84,35 @@ class MetricsScrapeTest {
         }
     }
 
+    @Test
+    void theGrafanaDashboardUsesOnlyDocumentedSeries() throws Exception {
+        var dashboard = new ObjectMapper().readTree(Path.of("../docs/grafana-dashboard.json").toFile());
+        java.util.Set<String> documented = new java.util.HashSet<>();
+        documentedSeries().keySet().forEach(n -> documented.add(base(n)));
+        List<String> used = new ArrayList<>();
+        Matcher m = Pattern.compile("\\b((?:rollcall|jvm|process|system)_[a-z0-9_]+)").matcher("");
+        for (var panel : dashboard.path("panels")) {
+            for (var target : panel.path("targets")) {
+                m.reset(target.path("expr").asText());
+                while (m.find()) {
+                    used.add(m.group(1));
+                }
+            }
+        }
+        assertThat(used).hasSizeGreaterThan(30);
+        assertThat(used).allSatisfy(name -> assertThat(documented).as("documented in the README").contains(base(name)));
+        // The dashboard covers every rollcall series family the README lists.
+        java.util.Set<String> usedBases = new java.util.HashSet<>();
+        used.forEach(n -> usedBases.add(base(n)));
+        documentedSeries().keySet().stream().filter(n -> n.startsWith("rollcall_"))
+                .forEach(n -> assertThat(usedBases).as("on the dashboard").contains(base(n)));
+    }
+
+    /** A histogram's or timer's name without its sample suffix. */
+    private static String base(String name) {
+        return name.replaceAll("_(bucket|count|sum|max)$", "");
+    }
+
     /** Subscribers, members and a publisher past its rate limit, scraping meanwhile; returns the last scrape. */
     private static String load(TestServer server) throws Exception {
         List<AblyRealtime> clients = new ArrayList<>();
