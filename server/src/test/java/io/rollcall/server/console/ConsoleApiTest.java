@@ -61,6 +61,29 @@ class ConsoleApiTest {
         }
     }
 
+    @Test
+    void nodeListInClusterMode() throws Exception {
+        try (io.rollcall.server.testing.TestCluster cluster = io.rollcall.server.testing.TestCluster.start(2)) {
+            String self = cluster.node(0).rollcall().node().nodeId();
+            String other = cluster.node(1).rollcall().node().nodeId();
+            io.rollcall.server.testing.Await.until(() -> {
+                try {
+                    return get(cluster.node(0), TestServer.KEY, "nodes").get("items").size() == 2;
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }, "both nodes listed");
+            JsonNode items = get(cluster.node(0), TestServer.KEY, "nodes").get("items");
+            List<String> ids = new ArrayList<>();
+            for (JsonNode n : items) {
+                ids.add(n.get("nodeId").asText());
+                assertThat(n.get("self").asBoolean()).isEqualTo(n.get("nodeId").asText().equals(self));
+                assertThat(n.get("leaseExpires").asLong()).isGreaterThan(System.currentTimeMillis() - 5_000);
+            }
+            assertThat(ids).containsExactlyInAnyOrder(self, other);
+        }
+    }
+
     private static List<String> names(JsonNode page) {
         List<String> out = new ArrayList<>();
         page.get("items").forEach(i -> out.add(i.get("name").asText()));
