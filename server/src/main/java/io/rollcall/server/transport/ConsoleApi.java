@@ -193,8 +193,13 @@ final class ConsoleApi {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("clientId", p.clientId);
                 m.put("connectionId", p.connectionId);
-                m.put("data", p.data);
-                m.put("encoding", p.encoding);
+                if (p.data instanceof byte[] b) { // binary data travels as base64 in JSON, as Ably's REST does
+                    m.put("data", java.util.Base64.getEncoder().encodeToString(b));
+                    m.put("encoding", p.encoding == null ? "base64" : p.encoding + "/base64");
+                } else {
+                    m.put("data", p.data);
+                    m.put("encoding", p.encoding);
+                }
                 m.put("timestamp", p.timestamp);
                 items.add(m);
             }
