@@ -44,7 +44,8 @@ public final class AppMeters {
         this.rateLimited = Counter.builder("rollcall_rate_limited")
                 .description("Publishes refused by the per-connection inbound rate limit (42911)").tag("app", appId).register(registry);
         this.deliveryLatency = Timer.builder("rollcall_delivery_latency")
-                .description("From a message's publish (its server timestamp) to its write to a subscriber's socket")
+                .description("From a message's publish (its server timestamp) to its write to a subscriber's socket; "
+                        + "one sample per socket flush, its oldest message")
                 .tag("app", appId).serviceLevelObjectives(LATENCY_BUCKETS)
                 .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(5)).register(registry);
         Gauge.builder("rollcall_app_connections", connections, AtomicInteger::get)
@@ -92,7 +93,10 @@ public final class AppMeters {
         rateLimited.increment();
     }
 
-    /** Records one delivery's latency; a negative one (clocks of two nodes apart) counts as zero. */
+    /**
+     * Records a delivery's latency (the transport samples one per flush); a negative one (clocks of two nodes
+     * apart) counts as zero.
+     */
     public void delivered(long latencyMs) {
         deliveryLatency.record(Math.max(0, latencyMs), TimeUnit.MILLISECONDS);
     }
