@@ -2,6 +2,7 @@ package io.rollcall.chat;
 
 import static io.rollcall.chat.ChatFixture.join;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.InstanceOfAssertFactories.MAP;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -69,7 +70,7 @@ class MixedRoomTest {
                 Await.until(() -> javaSaw.stream().anyMatch(e -> e.type() == PresenceEventType.ENTER
                         && e.member().clientId().equals("js-user")), "java saw js enter");
                 PresenceEvent jsEnter = javaSaw.stream().filter(e -> e.member().clientId().equals("js-user")).findFirst().orElseThrow();
-                assertThat(jsEnter.member().data()).containsEntry("from", "js");
+                assertThat(jsEnter.member().data()).asInstanceOf(MAP).containsEntry("from", "js");
                 assertThat(join(room.presence().get())).extracting(PresenceMember::clientId)
                         .containsExactlyInAnyOrder("java-user", "js-user");
 
