@@ -1,5 +1,7 @@
 package io.rollcall.chat;
 
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
@@ -23,19 +25,31 @@ final class JsonData {
     private JsonData() {}
 
     /**
+     * What ably-java sends for a Java value: {@code data} with its {@code encoding}.
+     *
+     * @param data a String (plain, or JSON text when the encoding is "json"), a byte[], or null
+     * @param encoding "json" for JSON text, else null
+     */
+    record Wire(Object data, String encoding) { }
+
+    /** Writes JSON nulls inside objects too (Gson's default, which ably-java uses, drops them). */
+    private static final Gson WRITER = new GsonBuilder().serializeNulls().disableHtmlEscaping().create();
+
+    /**
      * For sending. A string goes as a plain string (other SDKs read a string); bytes as binary; anything else
-     * as a JSON tree, which ably-java sends with encoding "json". Numbers keep their exact text.
+     * as JSON text with encoding "json", as ably-java and ably-js send JSON. Numbers keep their exact text and
+     * nulls inside objects are kept.
      *
      * @throws IllegalArgumentException if the value (or anything inside it) is not a JSON value
      */
-    static Object toWire(Object data) {
+    static Wire toWire(Object data) {
         if (data == null || data instanceof String) {
-            return data;
+            return new Wire(data, null);
         }
         if (data instanceof byte[] bytes) {
-            return bytes.clone();
+            return new Wire(bytes.clone(), null);
         }
-        return toTree(data, "data");
+        return new Wire(WRITER.toJson(toTree(data, "data")), "json");
     }
 
     private static JsonElement toTree(Object v, String path) {

@@ -96,8 +96,7 @@ public final class Presence {
      * @throws IllegalArgumentException if {@code data} is not a JSON value
      */
     public CompletableFuture<Void> enter(Object data) {
-        Object wire = JsonData.toWire(data);
-        return call("enter presence", () -> AblyCalls.run(l -> channel.presence.enter(wire, l)));
+        return send(PresenceMessage.Action.enter, "enter presence", data);
     }
 
     /**
@@ -119,8 +118,7 @@ public final class Presence {
      * @throws IllegalArgumentException if {@code data} is not a JSON value
      */
     public CompletableFuture<Void> update(Object data) {
-        Object wire = JsonData.toWire(data);
-        return call("update presence", () -> AblyCalls.run(l -> channel.presence.update(wire, l)));
+        return send(PresenceMessage.Action.update, "update presence", data);
     }
 
     /**
@@ -142,8 +140,7 @@ public final class Presence {
      * @throws IllegalArgumentException if {@code data} is not a JSON value
      */
     public CompletableFuture<Void> leave(Object data) {
-        Object wire = JsonData.toWire(data);
-        return call("leave presence", () -> AblyCalls.run(l -> channel.presence.leave(wire, l)));
+        return send(PresenceMessage.Action.leave, "leave presence", data);
     }
 
     /**
@@ -219,6 +216,16 @@ public final class Presence {
                     "presence events are not enabled for room '" + room.name() + "'");
         }
         return listeners.add(listener);
+    }
+
+    /** What ably-java's enter/update/leave do, but with the data already encoded (JSON text keeps nulls). */
+    private CompletableFuture<Void> send(PresenceMessage.Action action, String operation, Object data) {
+        JsonData.Wire wire = JsonData.toWire(data);
+        return call(operation, () -> AblyCalls.run(l -> {
+            PresenceMessage m = new PresenceMessage(action, null, wire.data());
+            m.encoding = wire.encoding();
+            channel.presence.updatePresence(m, l);
+        }));
     }
 
     private <T> CompletableFuture<T> call(String operation, Supplier<CompletableFuture<T>> op) {
