@@ -47,10 +47,12 @@ final class Listeners<L> {
         }
     }
 
+    /**
+     * Stops dispatching to every listener (the room or client is going away). Unlike unsubscribe(), events
+     * already dispatched still run: the last one is typically the RELEASED status change itself.
+     */
     void clear() {
-        for (Registration r : registrations) {
-            r.unsubscribe();
-        }
+        registrations.clear();
     }
 
     boolean isEmpty() {
