@@ -13,38 +13,21 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** room.presence() against the server, JSON and msgpack. */
 class ChatPresenceTest {
-    static ChatFixture fx;
-
-    @BeforeAll
-    static void start() {
-        fx = new ChatFixture(TestServer.start());
-    }
-
-    @AfterAll
-    static void stop() {
-        fx.close();
-    }
-
-    Room attachedRoom(String name, String clientId, boolean binary) {
-        ChatClient chat = fx.client(TestServer.KEY, clientId, binary, o -> { });
-        Room room = join(chat.rooms().get(name));
-        join(room.attach());
-        return room;
-    }
+    @RegisterExtension
+    static final ChatFixture fx = ChatFixture.perClass();
 
     @ParameterizedTest(name = "binary={0}")
     @ValueSource(booleans = {false, true})
     void enterUpdateLeaveGetAndIsUserPresent(boolean binary) {
         String name = "presence-" + binary;
-        Room alice = attachedRoom(name, "alice", binary);
-        Room bob = attachedRoom(name, "bob", !binary);
+        Room alice = fx.attachedRoom(name, "alice", binary);
+        Room bob = fx.attachedRoom(name, "bob", !binary);
         List<PresenceEvent> events = new CopyOnWriteArrayList<>();
         bob.presence().subscribe(events::add);
 
@@ -76,7 +59,7 @@ class ChatPresenceTest {
     @ValueSource(booleans = {false, true})
     void aLateJoinerSeesPresentMembers(boolean binary) {
         String name = "late-" + binary;
-        Room early = attachedRoom(name, "early", binary);
+        Room early = fx.attachedRoom(name, "early", binary);
         join(early.presence().enter(Map.of("n", 1)));
         ChatClient chat = fx.client(TestServer.KEY, "late", binary, o -> { });
         Room late = join(chat.rooms().get(name));
@@ -126,7 +109,7 @@ class ChatPresenceTest {
     @ValueSource(booleans = {false, true})
     void unsubscribeStopsOneListenerAndAThrowingListenerStopsNone(boolean binary) {
         String name = "listeners-" + binary;
-        Room watcher = attachedRoom(name, "watcher", binary);
+        Room watcher = fx.attachedRoom(name, "watcher", binary);
         List<PresenceEvent> kept = new CopyOnWriteArrayList<>();
         List<PresenceEvent> dropped = new CopyOnWriteArrayList<>();
         watcher.presence().subscribe(e -> {
@@ -134,7 +117,7 @@ class ChatPresenceTest {
         });
         watcher.presence().subscribe(kept::add);
         Subscription s = watcher.presence().subscribe(dropped::add);
-        Room actor = attachedRoom(name, "actor", binary);
+        Room actor = fx.attachedRoom(name, "actor", binary);
         join(actor.presence().enter(Map.of("a", 1)));
         Await.until(() -> kept.size() == 1 && dropped.size() == 1, "both see the enter");
         s.unsubscribe();

@@ -4,31 +4,20 @@ import static io.rollcall.chat.ChatFixture.join;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rollcall.server.testing.Await;
-import io.rollcall.server.testing.TestServer;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Futures never complete on a thread the SDK needs: a caller may block on the SDK inside a dependent stage or
  * inside a listener, and the futures complete on the documented completion pool.
  */
 class FutureThreadsTest {
-    static ChatFixture fx;
-
-    @BeforeAll
-    static void start() {
-        fx = new ChatFixture(TestServer.start());
-    }
-
-    @AfterAll
-    static void stop() {
-        fx.close();
-    }
+    @RegisterExtension
+    static final ChatFixture fx = ChatFixture.perClass();
 
     @Test
     void blockingOnTheSdkInsideADependentStageCompletes() {

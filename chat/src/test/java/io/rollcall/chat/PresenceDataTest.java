@@ -15,10 +15,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Presence data is any JSON value and arrives as sent: between two Java clients (exact integral types, longs
@@ -26,17 +25,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * integral type, arrays, booleans, null).
  */
 class PresenceDataTest {
-    static ChatFixture fx;
-
-    @BeforeAll
-    static void start() {
-        fx = new ChatFixture(TestServer.start());
-    }
-
-    @AfterAll
-    static void stop() {
-        fx.close();
-    }
+    @RegisterExtension
+    static final ChatFixture fx = ChatFixture.perClass();
 
     /** A JSON object with every kind of value, nulls included (so not Map.of). */
     static Map<String, Object> everyKind() {
@@ -51,12 +41,6 @@ class PresenceDataTest {
         return m;
     }
 
-    private static Room attached(String room, String clientId, boolean binary) {
-        Room r = join(fx.client(TestServer.KEY, clientId, binary, o -> { }).rooms().get(room));
-        join(r.attach());
-        return r;
-    }
-
     private static void awaitUpdate(List<PresenceEvent> events, String clientId, Object expected) {
         Await.until(() -> events.stream().anyMatch(e -> e.type() == PresenceEventType.UPDATE
                 && e.member().clientId().equals(clientId) && Objects.deepEquals(e.member().data(), expected)),
@@ -67,8 +51,8 @@ class PresenceDataTest {
     @ValueSource(booleans = {false, true})
     void javaToJavaKeepsEveryValueExactly(boolean binary) {
         String name = "data-java-" + binary;
-        Room sender = attached(name, "sender", binary);
-        Room receiver = attached(name, "receiver", !binary);
+        Room sender = fx.attachedRoom(name, "sender", binary);
+        Room receiver = fx.attachedRoom(name, "receiver", !binary);
         List<PresenceEvent> events = new CopyOnWriteArrayList<>();
         receiver.presence().subscribe(events::add);
 
@@ -104,7 +88,7 @@ class PresenceDataTest {
     @ValueSource(booleans = {false, true})
     void javaAndAblyChatReadEachOthersData(boolean binary) throws Exception {
         String name = "data-mixed-" + binary;
-        Room java = attached(name, "java-data", binary);
+        Room java = fx.attachedRoom(name, "java-data", binary);
         List<PresenceEvent> javaSaw = new CopyOnWriteArrayList<>();
         java.presence().subscribe(javaSaw::add);
         join(java.presence().enter());

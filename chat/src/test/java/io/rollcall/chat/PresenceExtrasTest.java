@@ -12,10 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Pins the documented limit of {@link PresenceMember#extras()}: the server delivers presence extras (a raw
@@ -24,17 +23,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * check fails: map the field in {@code Presence.member} and update the Javadoc and README.
  */
 class PresenceExtrasTest {
-    static ChatFixture fx;
-
-    @BeforeAll
-    static void start() {
-        fx = new ChatFixture(TestServer.start());
-    }
-
-    @AfterAll
-    static void stop() {
-        fx.close();
-    }
+    @RegisterExtension
+    static final ChatFixture fx = ChatFixture.perClass();
 
     @ParameterizedTest(name = "binary={0}")
     @ValueSource(booleans = {false, true})

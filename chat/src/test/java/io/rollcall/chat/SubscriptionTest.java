@@ -4,39 +4,22 @@ import static io.rollcall.chat.ChatFixture.join;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rollcall.server.testing.Await;
-import io.rollcall.server.testing.TestServer;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Subscriptions: one per call, idempotent, AutoCloseable, and nothing runs after unsubscribe() returns. */
 class SubscriptionTest {
-    static ChatFixture fx;
-
-    @BeforeAll
-    static void start() {
-        fx = new ChatFixture(TestServer.start());
-    }
-
-    @AfterAll
-    static void stop() {
-        fx.close();
-    }
-
-    private static Room attached(String clientId, String room) {
-        Room r = join(fx.client(clientId).rooms().get(room));
-        join(r.attach());
-        return r;
-    }
+    @RegisterExtension
+    static final ChatFixture fx = ChatFixture.perClass();
 
     @Test
     void theSameListenerTwiceIsTwoIndependentSubscriptions() {
-        Room watcher = attached("w1", "twice");
-        Room actor = attached("a1", "twice");
+        Room watcher = fx.attachedRoom("twice", "w1", true);
+        Room actor = fx.attachedRoom("twice", "a1", true);
         List<PresenceEventType> calls = new CopyOnWriteArrayList<>();
         PresenceListener listener = e -> calls.add(e.type());
         Subscription first = watcher.presence().subscribe(listener);
@@ -63,8 +46,8 @@ class SubscriptionTest {
 
     @Test
     void tryWithResourcesUnsubscribes() {
-        Room watcher = attached("w2", "closing");
-        Room actor = attached("a2", "closing");
+        Room watcher = fx.attachedRoom("closing", "w2", true);
+        Room actor = fx.attachedRoom("closing", "a2", true);
         List<PresenceEvent> calls = new CopyOnWriteArrayList<>();
         try (Subscription s = watcher.presence().subscribe(calls::add)) {
             join(actor.presence().enter());
@@ -79,8 +62,8 @@ class SubscriptionTest {
 
     @Test
     void queuedEventsDoNotRunAfterUnsubscribeReturns() throws Exception {
-        Room watcher = attached("w3", "queued");
-        Room actor = attached("a3", "queued");
+        Room watcher = fx.attachedRoom("queued", "w3", true);
+        Room actor = fx.attachedRoom("queued", "a3", true);
         CountDownLatch blocking = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         List<PresenceEvent> late = new CopyOnWriteArrayList<>();
