@@ -53,7 +53,9 @@ public final class ChatClientOptions {
 
         /**
          * Runs listeners on this executor (events are still handed to it one at a time, in order), for
-         * example a UI thread's executor.
+         * example a UI thread's executor. An executor that runs tasks on the submitting thread (such as
+         * {@code Runnable::run}) would run listeners on ably-java's thread, where blocking on the SDK hangs the
+         * connection: give one with threads of its own.
          *
          * @param executor the executor, or null for the client's own thread
          * @return this builder

@@ -14,9 +14,11 @@ import java.util.Map;
  *        integers, {@code Double} for other numbers, {@code Boolean}, {@code byte[]} for binary data; null when
  *        the member has no data
  * @param extras the presence message's {@code extras} JSON object. <b>Always null in this SDK</b>: ably-java
- *        1.5.0 (the newest release on Maven Central) does not decode {@code extras} of presence messages, in
- *        JSON or msgpack, and offers no hook to read the raw protocol message, so they are dropped before the
- *        SDK sees them, although Rollcall delivers them and ably-js/@ably/chat show them
+ *        1.5.0 (the newest release on Maven Central) has no {@code extras} field on {@code PresenceMessage}
+ *        and skips the key while decoding, in JSON and msgpack; its only raw-protocol hook
+ *        ({@code DebugOptions.RawProtocolListener}) sees messages after that decoding, so the extras are gone
+ *        before the SDK sees them (short of replacing ably-java's WebSocket transport), although Rollcall
+ *        delivers them and ably-js/@ably/chat show them
  * @param updatedAt when the server last changed this member (the presence message's timestamp)
  */
 public record PresenceMember(String clientId, String connectionId, Object data,
