@@ -2,6 +2,7 @@ package io.rollcall.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.rollcall.server.testing.ServerProcess;
 import io.rollcall.server.testing.TestServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The SDK as a user gets it: a Maven project outside the repository (in a temporary directory), made of the
  * README's dependency snippet and quick start as written, resolves the SDK only through its published
  * coordinates (from the file repository the build lays out, as {@code ./rollcall install-sdk --repo DIR}
- * does), compiles, and runs against a real server.
+ * does), compiles, and runs against the packaged server in its own process, as {@code ./rollcall serve} runs it.
  *
  * <p>The sample build has a local repository of its own, so nothing it resolves lands in ~/.m2; everything
  * besides the SDK comes from ~/.m2 used as a read-only file repository, so it needs no network.
@@ -96,7 +97,9 @@ class SdkInstallIT {
                 </settings>
                 """.formatted(sample.resolve("m2"), userRepo.toUri()));
 
-        try (TestServer server = TestServer.start()) {
+        // The packaged server, as `./rollcall serve` runs it.
+        ServerProcess server = ServerProcess.start(ServerProcess.serve("--port", "0", "--key", TestServer.KEY));
+        try {
             List<String> cmd = new ArrayList<>(List.of("mvn", "-B", "-s", "settings.xml", "compile",
                     "org.codehaus.mojo:exec-maven-plugin:3.5.0:exec", "-Dexec.executable=java",
                     "-Dexec.args=-cp %classpath QuickStart"));
@@ -113,6 +116,9 @@ class SdkInstallIT {
             assertThat(done).as("the sample build finished; log:\n" + log).isTrue();
             assertThat(mvn.exitValue()).as("the sample build succeeded; log:\n" + log).isZero();
             assertThat(log).containsPattern("alice is here with \\{(status=online, age=30|age=30, status=online)\\}");
+        } finally {
+            server.process().destroy();
+            server.process().waitFor(30, TimeUnit.SECONDS);
         }
         // The sample resolved the SDK from the SDK's repository into its own local repository, not ~/.m2.
         assertThat(sample.resolve("m2/io/rollcall/rollcall-chat/" + SDK_VERSION + "/rollcall-chat-" + SDK_VERSION + ".jar")).isRegularFile();
