@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { FORMATS, KEY, LIMITED_KEY, PORT, chatClient, connected, unique, until } from '../lib/helpers.mjs';
+import { CLUSTER_PORTS, FORMATS, KEY, LIMITED_KEY, PORT, chatClient, connected, realtime, unique, until } from '../lib/helpers.mjs';
 
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const HOOK_OK = process.env.ROLLCALL_HOOK_OK;
@@ -201,6 +201,28 @@ describe('operator console in headless Chromium', () => {
     assert.equal(await p.locator('#member-rows tr td').nth(2).textContent(), '{"n":9999}');
     await until(async () => (await p.locator('#occ-presenceMembers').textContent()) === '10000', 'live occupancy of the big channel');
     for (const rt of holders) rt.close();
+    await p.close();
+  });
+
+  it('lists the nodes of a cluster and the members of every node', async () => {
+    assert.equal(CLUSTER_PORTS.length, 2, 'ROLLCALL_CLUSTER_PORTS: two nodes on one Redis');
+    const room = unique('cluster-room');
+    const [first, second] = CLUSTER_PORTS;
+    const onSecond = realtime(json, { port: second, clientId: 'far-away' });
+    await onSecond.connection.once('connected');
+    await onSecond.channels.get(room).presence.enter({ node: 'second' });
+    const p = await page();
+    await p.goto(`http://localhost:${first}/console#key=${encodeURIComponent(KEY)}`);
+    await p.locator('#main').waitFor();
+    await until(async () => (await p.locator('#node-rows tr').count()) === 2, 'two nodes listed');
+    const self = await p.locator('#node-rows tr', { hasText: 'yes' }).count();
+    assert.equal(self, 1, 'one of them is this node');
+    await p.getByLabel('Filter by name').fill(room);
+    await p.locator(`#channel-rows tr[data-channel="${room}"] button`).click();
+    await p.locator('#member-rows tr[data-client-id="far-away"]').waitFor();
+    assert.equal(await p.locator('#member-rows tr td').nth(2).textContent(), '{"node":"second"}');
+    await shot(p, 'console-cluster');
+    onSecond.close();
     await p.close();
   });
 

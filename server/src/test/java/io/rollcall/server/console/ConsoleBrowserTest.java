@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import io.rollcall.server.testing.TestCluster;
 import io.rollcall.server.testing.TestServer;
 import java.io.File;
 import java.io.IOException;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * Drives the operator console in real headless Chromium (interop/js/browser/console.test.mjs, playwright-core
  * with Debian's chromium, which .ci/run installs): sign-in, a room filling as @ably/chat clients enter,
  * occupancy, members and data, publish, enter, webhook counters against real HTTP receivers, a wrong key,
- * and 10,000 channels and 10,000 members paged and filtered by the server.
+ * 10,000 channels and 10,000 members paged and filtered by the server, and the node list of a two-node cluster.
  * Set -Drollcall.screenshots=DIR to write the README's screenshots there.
  */
 class ConsoleBrowserTest {
@@ -50,12 +51,14 @@ class ConsoleBrowserTest {
                 """.formatted(base, base));
         StringBuilder output = new StringBuilder();
         int exit;
-        try (TestServer server = TestServer.start(l -> l.maxInboundRate(100_000), c -> c.webhooks(hooks))) {
+        try (TestServer server = TestServer.start(l -> l.maxInboundRate(100_000), c -> c.webhooks(hooks));
+             TestCluster cluster = TestCluster.start(2)) {
             ProcessBuilder pb = new ProcessBuilder("node", "--test", "--test-reporter=spec", "browser/console.test.mjs")
                     .directory(dir).redirectErrorStream(true);
             pb.environment().put("ROLLCALL_PORT", Integer.toString(server.port()));
             pb.environment().put("ROLLCALL_KEY", TestServer.KEY);
             pb.environment().put("ROLLCALL_LIMITED_KEY", TestServer.LIMITED_KEY);
+            pb.environment().put("ROLLCALL_CLUSTER_PORTS", cluster.port(0) + "," + cluster.port(1));
             pb.environment().put("ROLLCALL_HOOK_OK", "console-presence");
             pb.environment().put("ROLLCALL_HOOK_FAILING", "console-failing");
             String shots = System.getProperty("rollcall.screenshots");
@@ -74,7 +77,7 @@ class ConsoleBrowserTest {
         }
         System.out.println(output);
         assertThat(exit).as(output.toString()).isZero();
-        assertThat(output).contains("pass 4", "fail 0");
+        assertThat(output).contains("pass 5", "fail 0");
         // The counters the page showed moved because the receivers really were called.
         assertThat(delivered.get()).isPositive();
         assertThat(refused.get()).isPositive();
