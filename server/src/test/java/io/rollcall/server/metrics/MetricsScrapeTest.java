@@ -108,6 +108,39 @@ class MetricsScrapeTest {
                 .forEach(n -> assertThat(usedBases).as("on the dashboard").contains(base(n)));
     }
 
+    @Test
+    void aSlowConsumerDisconnectIsCounted() throws Exception {
+        try (TestServer server = TestServer.start(l -> l.outboundQueueMessages(10))) {
+            // A client that attaches, then stops reading: its socket backs up, then its bounded queue fills.
+            java.util.concurrent.CompletableFuture<Void> attached = new java.util.concurrent.CompletableFuture<>();
+            var ws = HTTP.newWebSocketBuilder().buildAsync(URI.create("ws://localhost:" + server.port()
+                    + "/?format=json&v=6&key=" + TestServer.KEY), new java.net.http.WebSocket.Listener() {
+                        @Override
+                        public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket w, CharSequence data, boolean last) {
+                            if (data.toString().contains("\"action\":11")) {
+                                attached.complete(null); // ATTACHED: from here on nothing more is requested (read)
+                            } else {
+                                w.request(1);
+                            }
+                            return null;
+                        }
+                    }).join();
+            ws.sendText("{\"action\":10,\"channel\":\"slow\"}", true).join();
+            attached.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            String body = "{\"name\":\"big\",\"data\":\"" + "x".repeat(60_000) + "\"}";
+            String auth = "Basic " + java.util.Base64.getEncoder().encodeToString(TestServer.KEY.getBytes());
+            for (int i = 0; i < 400 && value(scrape(server), "rollcall_slow_consumer_disconnects_total{app=\"testapp\"}") == 0; i++) {
+                HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + server.port() + "/channels/slow/messages"))
+                        .header("Authorization", auth).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(r.statusCode()).isEqualTo(201);
+            }
+            Await.until(() -> value(scrape(server), "rollcall_slow_consumer_disconnects_total{app=\"testapp\"}") == 1,
+                    "the slow consumer counted");
+            ws.abort();
+        }
+    }
+
     /** A histogram's or timer's name without its sample suffix. */
     private static String base(String name) {
         return name.replaceAll("_(bucket|count|sum|max)$", "");
