@@ -30,9 +30,13 @@ public final class AppMeters {
     private final Counter rateLimited;
     private final Timer deliveryLatency;
 
-    AppMeters(String appId, MeterRegistry registry) {
+    /** Meters shared by the apps past {@link Telemetry#MAX_APPS_WITH_SERIES}: no per-app gauges. */
+    private final boolean shared;
+
+    AppMeters(String appId, MeterRegistry registry, boolean shared) {
         this.appId = appId;
         this.registry = registry;
+        this.shared = shared;
         this.messagesIn = Counter.builder("rollcall_messages_in").description("Messages published by clients (realtime and REST)")
                 .tag("app", appId).register(registry);
         this.messagesOut = Counter.builder("rollcall_messages_out").description("Protocol messages written to client sockets")
@@ -58,6 +62,9 @@ public final class AppMeters {
 
     /** The app's channel and member counts, read at scrape time from the core's own structures. */
     public void bindChannels(Supplier<Number> channels, Supplier<Number> presenceMembers) {
+        if (shared) {
+            return;
+        }
         Gauge.builder("rollcall_app_channels", channels).description("Channels of the app held by this node")
                 .tag("app", appId).strongReference(true).register(registry);
         Gauge.builder("rollcall_app_presence_members", presenceMembers)

@@ -23,6 +23,9 @@ import java.util.function.Supplier;
  * listed in the README.
  */
 public final class Telemetry implements AutoCloseable {
+    /** Apps with series of their own; later ones share {@link #OTHER_APPS}, so series stay bounded. */
+    public static final int MAX_APPS_WITH_SERIES = 100;
+    public static final String OTHER_APPS = "_other";
     private final MeterRegistry registry;
     private final JvmGcMetrics gc = new JvmGcMetrics();
     private final ConcurrentMap<Integer, Counter> errors = new ConcurrentHashMap<>();
@@ -58,7 +61,14 @@ public final class Telemetry implements AutoCloseable {
 
     /** The app's meters; the core keeps the result (one lookup per app, never per message). */
     public AppMeters app(String appId) {
-        return apps.computeIfAbsent(appId, id -> new AppMeters(id, registry));
+        AppMeters m = apps.get(appId);
+        if (m != null) {
+            return m;
+        }
+        if (apps.size() >= MAX_APPS_WITH_SERIES) {
+            return apps.computeIfAbsent(OTHER_APPS, id -> new AppMeters(id, registry, true));
+        }
+        return apps.computeIfAbsent(appId, id -> new AppMeters(id, registry, false));
     }
 
     public void error(int code) {
