@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
 import { CLUSTER_PORTS, FORMATS, KEY, LIMITED_KEY, PORT, chatClient, connected, realtime, unique, until } from '../lib/helpers.mjs';
 
@@ -42,6 +43,15 @@ async function page() {
   return p;
 }
 
+const AXE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core's WCAG 2 A/AA checks on the page as it is now (injected through the DevTools protocol, not the page). */
+async function accessibilityViolations(p) {
+  await p.evaluate(AXE);
+  const result = await p.evaluate(() => window.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa'] }));
+  return result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('; ')}`);
+}
+
 async function shot(p, name) {
   if (SHOTS) await p.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
 }
@@ -66,6 +76,7 @@ describe('operator console in headless Chromium', () => {
     await p.goto(`${CONSOLE}#key=${encodeURIComponent(`${appId}.nosuchkey:whatever`)}`);
     await p.locator('#signin-error').filter({ hasText: 'Key refused' }).waitFor();
     assert.equal(await p.locator('#main').isVisible(), false);
+    assert.deepEqual(await accessibilityViolations(p), [], 'sign-in page: WCAG 2 A/AA');
     await shot(p, 'console-signin-refused');
     await p.close();
   });
@@ -158,6 +169,7 @@ describe('operator console in headless Chromium', () => {
     assert.equal(await p.locator('#node-rows tr').count(), 1);
     assert.equal(await p.locator('#node-rows tr td').nth(1).textContent(), 'yes');
     await p.locator('#webhooks').scrollIntoViewIfNeeded();
+    assert.deepEqual(await accessibilityViolations(p), [], 'channel view: WCAG 2 A/AA (contrast, labels, names)');
     await shot(p, 'console-channel');
     await p.close();
   });

@@ -227,7 +227,7 @@
     ch.presence.subscribe((p) => {
       if (ch !== s.channel) return;
       log(`presence ${p.action}`, `${p.clientId} (${p.connectionId}): ${show(p.data)}`);
-      refreshMembers();
+      membersChanged(); // a SYNC of 10,000 members is one refresh, not 10,000
     });
     ch.on((change) => {
       if (ch !== s.channel) return;
@@ -252,6 +252,13 @@
     }
   }
 
+  let membersTimer = null;
+  function membersChanged() {
+    if (membersTimer === null) {
+      membersTimer = setTimeout(() => { membersTimer = null; refreshMembers(); }, 250);
+    }
+  }
+
   async function refreshMembers() {
     if (!s.selected) return;
     const name = s.selected;
@@ -262,6 +269,7 @@
     } catch (e) {
       text($('members-status'), `Members unavailable: ${describe(e)}`);
       $('member-rows').textContent = '';
+      text($('members-range'), '');
       return;
     }
     if (name !== s.selected) return;
@@ -300,7 +308,7 @@
     k.textContent = `${new Date().toLocaleTimeString()} ${kind} `;
     li.append(k, document.createTextNode(message));
     ol.prepend(li);
-    while (ol.childElementCount > LOG_MAX) ol.lastElementChild.remove();
+    if (ol.childElementCount > LOG_MAX) ol.lastElementChild.remove();
   }
 
   function parseData(v) {
