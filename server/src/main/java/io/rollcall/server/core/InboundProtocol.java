@@ -121,6 +121,7 @@ public final class InboundProtocol {
             while (!app.channel(name).attach(c, req, continuing)) {
                 Thread.onSpinWait();
             }
+            log.atDebug().addKeyValue("connectionId", c.id()).addKeyValue("channel", name).log("attached");
         } catch (AblyException e) {
             channelError(c, name, e.error());
         }
@@ -130,6 +131,7 @@ public final class InboundProtocol {
         Attachment a = c.attachments.get(pm.channel);
         if (a != null) {
             a.channel.detach(c);
+            log.atDebug().addKeyValue("connectionId", c.id()).addKeyValue("channel", pm.channel).log("detached");
         }
         c.deliver(new EncodedMessage(ProtocolMessage.of(Action.DETACHED, pm.channel)));
     }
