@@ -45,6 +45,15 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--no-sandbox", description = "Do not serve the sandbox API (POST /apps, DELETE /apps/{id}).")
     boolean noSandbox;
+    @Option(names = "--console", negatable = true, description = "Serve the operator console at /console "
+            + "(default on; --no-console turns it off; env ROLLCALL_CONSOLE=false; config console: false).")
+    Boolean console;
+
+    @Option(names = "--log-level", description = "TRACE, DEBUG, INFO (default), WARN, ERROR or OFF (env ROLLCALL_LOG_LEVEL; config logLevel).")
+    String logLevel;
+
+    @Option(names = "--log-format", description = "text (default) or json: one JSON object per line (env ROLLCALL_LOG_FORMAT; config logFormat).")
+    String logFormat;
 
     @Option(names = "--limit", description = "Override a limit: name=value, e.g. presenceGrace=15000. Repeatable.")
     Map<String, String> limitOverrides = Map.of();
@@ -60,6 +69,8 @@ public final class ServeCommand implements Callable<Integer> {
                 b.keys(List.of(ApiKey.parse(generateKey())));
             }
             cfg = b.build();
+            LogSettings.validate(b.logLevel(), b.logFormat());
+            LogSettings.apply(b.logLevel(), b.logFormat());
         } catch (IllegalArgumentException | io.rollcall.server.protocol.AblyException | java.io.IOException e) {
             System.err.println("rollcall: invalid configuration: " + e.getMessage());
             return 2;
@@ -83,6 +94,9 @@ public final class ServeCommand implements Callable<Integer> {
             case OPEN -> System.out.println("rollcall: sandbox API open at POST /apps (loopback only; --no-sandbox turns it off)");
             case ADMIN_SECRET -> System.out.println("rollcall: sandbox API at POST /apps, with the admin secret");
             case OFF -> { }
+        }
+        if (cfg.console()) {
+            System.out.println("rollcall: operator console at http://" + cfg.host() + ":" + server.port() + "/console");
         }
         if (generated) {
             ApiKey k = cfg.keys().get(0);
@@ -123,6 +137,12 @@ public final class ServeCommand implements Callable<Integer> {
         if (noSandbox) {
             b.sandbox(new io.rollcall.server.config.SandboxSettings(false, b.sandbox().adminSecret()));
         }
+        if (env.get("ROLLCALL_CONSOLE") != null) b.console(Boolean.parseBoolean(env.get("ROLLCALL_CONSOLE").trim()));
+        if (env.get("ROLLCALL_LOG_LEVEL") != null) b.logLevel(env.get("ROLLCALL_LOG_LEVEL"));
+        if (env.get("ROLLCALL_LOG_FORMAT") != null) b.logFormat(env.get("ROLLCALL_LOG_FORMAT"));
+        if (console != null) b.console(console);
+        if (logLevel != null) b.logLevel(logLevel);
+        if (logFormat != null) b.logFormat(logFormat);
         if (host != null) b.host(host);
         if (port != null) b.port(port);
         if (redis != null) b.redisUri(redis).engine("redis");

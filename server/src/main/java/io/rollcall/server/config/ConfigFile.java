@@ -38,8 +38,16 @@ public final class ConfigFile {
                 case "engine" -> into.engine(v.asText());
                 case "redis" -> into.redisUri(v.asText());
                 case "sandbox" -> into.sandbox(sandbox(file, v));
+                case "console" -> {
+                    if (!v.isBoolean()) {
+                        throw new IllegalArgumentException(file + ": 'console' must be true or false");
+                    }
+                    into.console(v.asBoolean());
+                }
+                case "logLevel" -> into.logLevel(v.asText());
+                case "logFormat" -> into.logFormat(v.asText());
                 default -> throw new IllegalArgumentException(file + ": unknown setting '" + e.getKey()
-                        + "' (known: host, port, eventLoops, keys, limits, webhooks, engine, redis, sandbox)");
+                        + "' (known: host, port, eventLoops, keys, limits, webhooks, engine, redis, console, logLevel, logFormat, sandbox)");
             }
         }
         return into;

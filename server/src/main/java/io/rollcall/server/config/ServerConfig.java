@@ -15,7 +15,7 @@ import java.util.Objects;
  */
 public record ServerConfig(String host, int port, List<ApiKey> keys, Limits limits, int eventLoops,
                            List<WebhookRule> webhooks, Path configFile, String engine, String redisUri,
-                           SandboxSettings sandbox) {
+                           boolean console, SandboxSettings sandbox) {
     public ServerConfig {
         Objects.requireNonNull(sandbox, "sandbox");
         Objects.requireNonNull(host, "host");
@@ -50,6 +50,9 @@ public record ServerConfig(String host, int port, List<ApiKey> keys, Limits limi
         private String engine = "memory";
         private String redisUri;
         private SandboxSettings sandbox = SandboxSettings.DEFAULT;
+        private boolean console = true;
+        private String logLevel;
+        private String logFormat;
 
         public Builder host(String v) { host = v; return this; }
         public Builder port(int v) { port = v; return this; }
@@ -68,6 +71,13 @@ public record ServerConfig(String host, int port, List<ApiKey> keys, Limits limi
         public SandboxSettings sandbox() {
             return sandbox;
         }
+        /** Whether to serve the operator console at {@code /console} (default on). */
+        public Builder console(boolean v) { console = v; return this; }
+        /** Process-wide logging (applied by {@code serve}, not part of a server's config): level and text|json. */
+        public Builder logLevel(String v) { logLevel = v; return this; }
+        public Builder logFormat(String v) { logFormat = v; return this; }
+        public String logLevel() { return logLevel; }
+        public String logFormat() { return logFormat; }
 
         public List<ApiKey> keys() {
             return keys;
@@ -79,7 +89,8 @@ public record ServerConfig(String host, int port, List<ApiKey> keys, Limits limi
 
         public ServerConfig build() {
             List<WebhookRule> rules = Webhooks.parse(webhooks, new Keyring(keys));
-            return new ServerConfig(host, port, keys, limits, eventLoops, rules, configFile, engine, redisUri, sandbox);
+            return new ServerConfig(host, port, keys, limits, eventLoops, rules, configFile, engine, redisUri, console,
+                    sandbox);
         }
     }
 }

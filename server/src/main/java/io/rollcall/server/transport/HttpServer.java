@@ -32,29 +32,55 @@ public final class HttpServer implements AutoCloseable {
     private final Node node;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
-    private final io.rollcall.server.sandbox.Sandbox sandbox;
-    private final io.rollcall.server.config.SandboxSettings sandboxSettings;
+    /** Null when the sandbox API is not served. */
+    private io.rollcall.server.sandbox.Sandbox sandbox;
+    private io.rollcall.server.config.SandboxSettings sandboxSettings;
+    private final boolean console;
+    private final java.util.function.Function<String, java.util.List<?>> webhookStats;
     private Channel serverChannel;
+    private ConsoleApi consoleApi;
 
     public HttpServer(Node node, int eventLoops) {
-        this(node, eventLoops, null, new io.rollcall.server.config.SandboxSettings(false, null));
+        this(node, eventLoops, false, app -> java.util.List.of());
     }
 
-    /** With the sandbox API ({@code POST /apps}) served as the settings say. */
-    public HttpServer(Node node, int eventLoops, io.rollcall.server.sandbox.Sandbox sandbox,
-                      io.rollcall.server.config.SandboxSettings sandboxSettings) {
+    /**
+     * @param console whether to serve the operator console at /console
+     * @param webhookStats an app's webhook rules with their figures, for the console
+     */
+    public HttpServer(Node node, int eventLoops, boolean console, java.util.function.Function<String, java.util.List<?>> webhookStats) {
         this.node = node;
-        this.sandbox = sandbox;
-        this.sandboxSettings = sandboxSettings;
+        this.console = console;
+        this.webhookStats = webhookStats;
         boolean epoll = Epoll.isAvailable();
         this.boss = epoll ? new EpollEventLoopGroup(1) : new NioEventLoopGroup(1);
         this.workers = epoll ? new EpollEventLoopGroup(eventLoops) : new NioEventLoopGroup(eventLoops);
+        int i = 0;
+        for (io.netty.util.concurrent.EventExecutor loop : workers) {
+            if (loop instanceof io.netty.util.concurrent.SingleThreadEventExecutor st) {
+                // A growing backlog means the loop cannot keep up: the first sign of an overloaded node.
+                io.micrometer.core.instrument.Gauge.builder("rollcall_event_loop_pending_tasks", st,
+                                io.netty.util.concurrent.SingleThreadEventExecutor::pendingTasks)
+                        .description("Tasks waiting to run on a network event loop")
+                        .tag("loop", Integer.toString(i++)).register(node.telemetry().registry());
+            }
+        }
+    }
+
+    /** Serves the sandbox API ({@code POST /apps}) as the settings say; call before {@link #bind}. */
+    public HttpServer sandbox(io.rollcall.server.sandbox.Sandbox sandbox, io.rollcall.server.config.SandboxSettings settings) {
+        this.sandbox = sandbox;
+        this.sandboxSettings = settings;
+        return this;
     }
 
     public InetSocketAddress bind(String host, int port) throws InterruptedException {
         RealtimeEndpoint realtime = new RealtimeEndpoint(node);
         RestApi rest = new RestApi(node);
         SandboxEndpoint apps = sandbox == null ? null : new SandboxEndpoint(node, sandbox, sandboxSettings, host);
+        ConsolePage page = console ? new ConsolePage() : null;
+        ConsoleApi consoleApi = console ? new ConsoleApi(node, rest, webhookStats) : null;
+        this.consoleApi = consoleApi;
         int maxBody = node.limits().maxRestBodySize();
         ServerBootstrap b = new ServerBootstrap()
                 .group(boss, workers)
@@ -69,7 +95,7 @@ public final class HttpServer implements AutoCloseable {
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline().addLast(new HttpServerCodec(8192, 16 * 1024, 64 * 1024));
                         ch.pipeline().addLast(new BoundedBodyAggregator(maxBody));
-                        ch.pipeline().addLast(new HttpDispatcher(node, realtime, rest, apps));
+                        ch.pipeline().addLast(new HttpDispatcher(node, realtime, rest, page, consoleApi, apps));
                     }
                 });
         serverChannel = b.bind(host, port).sync().channel();
@@ -83,6 +109,9 @@ public final class HttpServer implements AutoCloseable {
             serverChannel.close().syncUninterruptibly();
         }
         node.shutdown();
+        if (consoleApi != null) {
+            consoleApi.close();
+        }
         workers.shutdownGracefully(200, 2000, TimeUnit.MILLISECONDS).syncUninterruptibly();
         boss.shutdownGracefully(0, 500, TimeUnit.MILLISECONDS).syncUninterruptibly();
     }
