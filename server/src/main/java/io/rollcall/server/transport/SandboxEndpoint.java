@@ -11,6 +11,7 @@ import io.rollcall.server.core.Node;
 import io.rollcall.server.protocol.AblyException;
 import io.rollcall.server.protocol.ProtocolCodec;
 import io.rollcall.server.sandbox.Sandbox;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Map;
@@ -40,6 +41,10 @@ final class SandboxEndpoint {
 
     RestResponse handle(RestRequest req, int localPort) {
         HttpMethod m = req.method();
+        if (access == SandboxSettings.Access.OPEN && !fromLoopbackPage(req)) {
+            // Open means open to programs on this machine, not to any web page its browser happens to show.
+            throw new AblyException(40300, 403, "The open sandbox API serves pages from loopback origins only");
+        }
         if (m.equals(HttpMethod.POST) && req.segmentCount() == 1) {
             requireAdmin(req);
             JsonNode spec = ProtocolCodec.of(req.bodyFormat()).decodeTree(req.body());
@@ -77,6 +82,24 @@ final class SandboxEndpoint {
             return false;
         }
         return MessageDigest.isEqual(adminSecret, h.substring(7).trim().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** No Origin (not a browser), or a page served from this machine. */
+    private static boolean fromLoopbackPage(RestRequest req) {
+        String origin = req.header(HttpHeaderNames.ORIGIN);
+        if (origin == null) {
+            return true;
+        }
+        try {
+            String host = URI.create(origin.trim()).getHost();
+            if (host == null) {
+                return false;
+            }
+            String bare = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+            return bare.equals("localhost") || bare.equals("::1") || bare.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     /** As Ably's sandbox: an app's own key may delete it. */

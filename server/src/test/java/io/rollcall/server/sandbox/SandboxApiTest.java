@@ -89,6 +89,26 @@ class SandboxApiTest {
         }
     }
 
+    /** Open on loopback means open to local programs and local pages, not to any site the browser shows. */
+    @Test
+    void theOpenApiRefusesPagesFromOtherOrigins() throws Exception {
+        try (TestServer server = TestServer.start()) {
+            for (String origin : new String[] {"https://evil.example", "http://127.0.0.1.evil.example:8080", "null"}) {
+                HttpResponse<String> res = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/apps"))
+                        .header("Content-Type", "application/json").header("Origin", origin)
+                        .POST(HttpRequest.BodyPublishers.ofString(SPEC)).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(res.statusCode()).as(origin).isEqualTo(403);
+                assertThat(JSON.readTree(res.body()).path("error").path("code").asInt()).isEqualTo(40300);
+            }
+            for (String origin : new String[] {"http://localhost:9876", "http://127.0.0.1:8080", "http://[::1]:3000"}) {
+                HttpResponse<String> res = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/apps"))
+                        .header("Content-Type", "application/json").header("Origin", origin)
+                        .POST(HttpRequest.BodyPublishers.ofString(SPEC)).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(res.statusCode()).as(origin).isEqualTo(201);
+            }
+        }
+    }
+
     @Test
     void anAppsOwnKeyIsNeededToDeleteItWhenAnAdminSecretIsSet() throws Exception {
         try (TestServer server = TestServer.start(l -> l, c -> c.sandbox(new SandboxSettings(true, "adm1n")))) {
