@@ -11,8 +11,6 @@ import io.rollcall.server.testing.Await;
 import io.rollcall.server.testing.TestServer;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -21,25 +19,13 @@ import org.junit.jupiter.params.provider.ValueSource;
  * one flat list of per-channel results, and a partial failure as 400/40020 with the list (which the SDK returns).
  */
 class AblyJavaBatchTest {
-    static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
     @ParameterizedTest(name = "binary={0}")
     @ValueSource(booleans = {false, true})
     void publishBatchAnswersPerChannelAndDelivers(boolean binary) throws Exception {
         String a = "pub:batch-a-" + binary;
         String b = "pub:batch-b-" + binary;
-        AblyRealtime sub = AblyJava.realtime(server.port(), TestServer.KEY, binary, o -> { });
-        try {
+        try (TestServer server = TestServer.start()) {
+            AblyRealtime sub = AblyJava.realtime(server.port(), TestServer.KEY, binary, o -> { });
             sub.connect();
             List<Object> got = new CopyOnWriteArrayList<>();
             AblyJava.attached(sub, a).subscribe(m -> got.add(a + "=" + m.data));
@@ -67,7 +53,6 @@ class AblyJavaBatchTest {
 
             Await.until(() -> got.size() == 4, "four deliveries");
             assertThat(got).containsExactlyInAnyOrder(a + "=one", b + "=one", a + "=two", b + "=three");
-        } finally {
             sub.close();
         }
     }
