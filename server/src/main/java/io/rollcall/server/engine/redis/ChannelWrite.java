@@ -71,7 +71,7 @@ final class ChannelWrite {
                     result[#result + 1] = rule
                   end
                 end
-                return redis.call('XADD', stream, '*', 'i', redis.sha1hex(rule .. '\n' .. cid .. '\n' .. s), 's', s,
+                return redis.call('XADD', stream, '*', 'i', redis.sha1hex(rule .. '\\n' .. cid .. '\\n' .. s), 's', s,
                   't', ms, 'c', cid, 'k', kind, 'd', data)
               end
               for j = specs, blobs - 1, 4 do
@@ -82,7 +82,7 @@ final class ChannelWrite {
                     for _, m in ipairs(cleared) do append(rule, stream, serials, 'L', m) end
                   end
                 elseif kind == 'O' then
-                  local rf, wf = rule .. '\nr', rule .. '\nw'
+                  local rf, wf = rule .. '\\nr', rule .. '\\nw'
                   if force or redis.call('HGET', last, rf) ~= read() then
                     local waiting = redis.call('HGET', last, wf)
                     if waiting then redis.call('XDEL', stream, waiting) end
@@ -90,7 +90,7 @@ final class ChannelWrite {
                     redis.call('HSET', last, rf, read(), wf, id)
                   end
                 else
-                  local af = rule .. '\na'
+                  local af = rule .. '\\na'
                   local was = redis.call('HGET', last, af) == '1'
                   if active ~= was or (force and not active) then
                     append(rule, stream, serials, active and 'A' or 'Z', active and read() or '0,0,0,0,0,0,0,0')
