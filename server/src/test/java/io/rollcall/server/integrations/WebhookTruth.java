@@ -1,0 +1,87 @@
+package io.rollcall.server.integrations;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.google.gson.JsonObject;
+import io.ably.lib.rest.AblyRest;
+import io.ably.lib.types.HttpPaginatedResponse;
+import io.ably.lib.types.PresenceMessage;
+import io.rollcall.server.testing.AblyJava;
+import io.rollcall.server.testing.TestServer;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The true state of a channel as REST answers it on one node, in the shapes {@link ReceiverModel} builds, and
+ * the check that a receiver's model matches it for every channel.
+ */
+final class WebhookTruth {
+    private WebhookTruth() {}
+
+    /** Presence, occupancy and lifecycle rules on channels matching {@code filter}, to one receiver. */
+    static JsonNode rules(String filter, String url) throws Exception {
+        String yaml = "webhooks:\n"
+                + WebhooksTest.rule("pres", "channel.presence", filter, url, "")
+                + WebhooksTest.rule("occ", "channel.occupancy", filter, url, "")
+                + WebhooksTest.rule("life", "channel.lifecycle", filter, url, "");
+        return new ObjectMapper(new YAMLFactory()).readTree(yaml).get("webhooks");
+    }
+
+    static TreeSet<String> members(int port, String channel) throws Exception {
+        AblyRest rest = AblyJava.rest(port, TestServer.KEY, false);
+        TreeSet<String> out = new TreeSet<>();
+        for (PresenceMessage m : rest.channels.get(channel).presence.get(null).items()) {
+            out.add(m.clientId + "@" + m.connectionId);
+        }
+        return out;
+    }
+
+    private static JsonObject details(int port, String channel) throws Exception {
+        AblyRest rest = AblyJava.rest(port, TestServer.KEY, false);
+        HttpPaginatedResponse res = rest.request("GET", "/channels/" + channel, null, null, null);
+        return res.items()[0].getAsJsonObject();
+    }
+
+    static Map<String, Integer> metrics(int port, String channel) throws Exception {
+        JsonObject m = details(port, channel).getAsJsonObject("status").getAsJsonObject("occupancy").getAsJsonObject("metrics");
+        Map<String, Integer> out = new TreeMap<>();
+        m.entrySet().forEach(e -> out.put(e.getKey(), e.getValue().getAsInt()));
+        return out;
+    }
+
+    static boolean active(int port, String channel) throws Exception {
+        return details(port, channel).getAsJsonObject("status").get("isActive").getAsBoolean();
+    }
+
+    static Map<String, Integer> metrics(JsonNode metrics) {
+        Map<String, Integer> out = new TreeMap<>();
+        if (metrics != null) {
+            metrics.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asInt()));
+        }
+        return out;
+    }
+
+    /** What differs between the receiver's model and the truth (empty once they agree on every channel). */
+    static List<String> differences(Receiver rx, int port, List<String> channels) throws Exception {
+        ReceiverModel model = ReceiverModel.of(rx);
+        List<String> out = new java.util.ArrayList<>();
+        for (String ch : channels) {
+            TreeSet<String> members = members(port, ch);
+            if (!model.members(ch).equals(members)) {
+                out.add(ch + " members " + model.members(ch) + " != " + members);
+            }
+            Map<String, Integer> metrics = metrics(port, ch);
+            if (!metrics(model.occupancy(ch)).equals(metrics)) {
+                out.add(ch + " occupancy " + metrics(model.occupancy(ch)) + " != " + metrics);
+            }
+            boolean active = active(port, ch);
+            if (!Boolean.valueOf(active).equals(model.active(ch))) {
+                out.add(ch + " active " + model.active(ch) + " != " + active);
+            }
+        }
+        return out;
+    }
+}
