@@ -11,12 +11,8 @@ import io.rollcall.server.testing.TestCluster;
 import io.rollcall.server.testing.TestServer;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -34,8 +30,7 @@ class ClusterWebhooksOutageTest {
     static final List<String> ROOMS = List.of("room-1", "room-2", "room-3");
     final List<AutoCloseable> open = new ArrayList<>();
     TestCluster cluster;
-    /** The presence changes made, as ReceiverModel shows them. */
-    final Map<String, TreeSet<String>> expected = new HashMap<>();
+    final ExpectedPresence expected = new ExpectedPresence();
 
     @AfterEach
     void closeAll() throws Exception {
@@ -65,26 +60,11 @@ class ClusterWebhooksOutageTest {
     }
 
     void expect(String room, int action, AblyRealtime rt) {
-        expected.computeIfAbsent(room, r -> new TreeSet<>()).add(action + ":" + rt.options.clientId + "@" + rt.connection.id);
+        expected.add(room, action, rt);
     }
 
-    List<String> missing(Receiver rx) {
-        ReceiverModel model = ReceiverModel.of(rx);
-        List<String> out = new ArrayList<>();
-        expected.forEach((room, events) -> {
-            TreeSet<String> seen = model.presenceEvents(room);
-            for (String e : events) {
-                if (!seen.contains(e)) {
-                    out.add(room + " " + e);
-                }
-            }
-        });
-        return out;
-    }
-
-    void converged(Receiver rx, String what) {
-        Awaitility.await(what).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() ->
-                missing(rx).isEmpty() && WebhookTruth.differences(rx, cluster.port(0), ROOMS).isEmpty());
+    void converged(Receiver rx, String what) throws Exception {
+        WebhookTruth.converged(rx, cluster.port(0), ROOMS, () -> expected.missing(rx), what);
     }
 
     @ParameterizedTest(name = "Redis {0} for {1} leases")

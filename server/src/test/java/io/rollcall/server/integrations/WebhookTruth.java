@@ -64,6 +64,22 @@ final class WebhookTruth {
         return out;
     }
 
+    /**
+     * Waits until every expected presence change arrived and the receiver's model agrees with the truth on
+     * every channel; if it never does, fails saying what is missing or different.
+     */
+    static void converged(Receiver rx, int port, List<String> channels, java.util.concurrent.Callable<List<String>> missing,
+                          String what) throws Exception {
+        try {
+            org.awaitility.Awaitility.await(what).atMost(java.time.Duration.ofSeconds(60)).pollInterval(java.time.Duration.ofMillis(200))
+                    .until(() -> missing.call().isEmpty() && differences(rx, port, channels).isEmpty());
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            org.assertj.core.api.Assertions.assertThat(missing.call()).as("presence changes never delivered").isEmpty();
+            org.assertj.core.api.Assertions.assertThat(differences(rx, port, channels)).as("receiver's model vs the truth").isEmpty();
+            throw e;
+        }
+    }
+
     /** What differs between the receiver's model and the truth (empty once they agree on every channel). */
     static List<String> differences(Receiver rx, int port, List<String> channels) throws Exception {
         ReceiverModel model = ReceiverModel.of(rx);
