@@ -17,22 +17,25 @@ final class ChannelWrite {
     static final String SCRIPT = """
             local p, o = KEYS[1], KEYS[2]
             local w, b = tonumber(ARGV[7]), tonumber(ARGV[8])
-            local specs = 13
+            local specs = 14
             local blobs = specs + 4 * w
             local ops = blobs + b
-            local cleared = {}
+            local cleared, had, restored = {}, {}, {}
             if ARGV[5] ~= '' then
               local all = redis.call('HGETALL', p)
               for i = 1, #all, 2 do
                 if string.sub(all[i], 1, #ARGV[5]) == ARGV[5] then
                   redis.call('HDEL', p, all[i])
                   cleared[#cleared + 1] = all[i + 1]
+                  had[all[i]] = true
                 end
               end
             end
             for i = ops, #ARGV, 3 do
               local op = ARGV[i]
-              if op == 'ps' then redis.call('HSET', p, ARGV[i + 1], ARGV[i + 2])
+              if op == 'ps' then
+                if ARGV[13] == '1' and not had[ARGV[i + 1]] then restored[#restored + 1] = ARGV[i + 2] end
+                redis.call('HSET', p, ARGV[i + 1], ARGV[i + 2])
               elseif op == 'pd' then redis.call('HDEL', p, ARGV[i + 1])
               elseif op == 'os' then redis.call('HSET', o, ARGV[i + 1], ARGV[i + 2])
               else redis.call('HDEL', o, ARGV[i + 1]) end
@@ -81,6 +84,7 @@ final class ChannelWrite {
                   if ARGV[12] == '1' then
                     for _, m in ipairs(cleared) do append(rule, stream, serials, 'L', m) end
                   end
+                  for _, m in ipairs(restored) do append(rule, stream, serials, 'E', m) end
                 elseif kind == 'O' then
                   local rf, wf = rule .. '\\nr', rule .. '\\nw'
                   if force or redis.call('HGET', last, rf) ~= read() then
@@ -119,6 +123,7 @@ final class ChannelWrite {
     private List<Spec> webhooks = List.of();
     private final List<byte[]> presenceItems = new ArrayList<>(1);
     private boolean leavesForCleared;
+    private boolean presentForRestored;
     private boolean forceReport;
 
     /** A webhook stream this write records into: its rule, kind (P, O or C), stream shard key and serial key. */
@@ -178,6 +183,15 @@ final class ChannelWrite {
         return this;
     }
 
+    /**
+     * Each member set that Redis did not have (it lost it in a restart, or the node was taken for dead and
+     * reaped) becomes a PRESENT item: receivers that applied its LEAVE, or never heard of it, have it again.
+     */
+    ChannelWrite recordRestored() {
+        presentForRestored = true;
+        return this;
+    }
+
     /** Records the readings even if unchanged (a closing one even if the channel was not known open). */
     ChannelWrite forceReport() {
         forceReport = true;
@@ -224,6 +238,7 @@ final class ChannelWrite {
         args.add(RedisKeys.bytes(Integer.toString(io.rollcall.server.core.Outbox.MAX_ITEMS / io.rollcall.server.core.Outbox.SHARDS)));
         args.add(forceReport ? ONE : EMPTY);
         args.add(leavesForCleared ? ONE : EMPTY);
+        args.add(presentForRestored ? ONE : EMPTY);
         for (Spec w : webhooks) {
             args.add(RedisKeys.bytes(w.rule()));
             args.add(new byte[] {(byte) w.kind()});

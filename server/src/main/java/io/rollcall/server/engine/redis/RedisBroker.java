@@ -104,6 +104,7 @@ public final class RedisBroker implements Broker {
     private static final int MAX_SPOOL = 10_000;
     /** Channels with a write that failed: their readings are recorded again (forced) once Redis is back. */
     private final Set<ChannelKey> dirty = ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.atomic.AtomicBoolean draining = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile boolean connected;
     /** Since when every lease renewal has succeeded on time; only then may this node judge others dead. */
     private volatile long healthySince;
@@ -308,11 +309,18 @@ public final class RedisBroker implements Broker {
 
     /** Writes the spooled items in order, one at a time; stops at the first failure (tried again later). */
     private void drainSpool() {
+        if (draining.compareAndSet(false, true)) {
+            drainNext();
+        }
+    }
+
+    private void drainNext() {
         ChannelWrite next;
         synchronized (spool) {
             next = spool.peekFirst();
         }
         if (next == null || !connected || closed) {
+            draining.set(false);
             return;
         }
         run(next).whenComplete((r, e) -> {
@@ -322,7 +330,9 @@ public final class RedisBroker implements Broker {
                         spool.pollFirst();
                     }
                 }
-                engine.execute(this::drainSpool);
+                engine.execute(this::drainNext);
+            } else {
+                draining.set(false);
             }
         });
     }
@@ -522,6 +532,9 @@ public final class RedisBroker implements Broker {
             return;
         }
         outbox.leaseTick(leaseMs);
+        // Writes that failed without an outage (a timeout) are made good here too.
+        drainSpool();
+        reportDirty();
         long now = clock.millis();
         watch(redis.zadd(RedisKeys.NODES, (double) (now + leaseMs), RedisKeys.bytes(nodeId)).toCompletableFuture())
                 .thenRun(() -> renewed(now));
@@ -662,7 +675,7 @@ public final class RedisBroker implements Broker {
             write.setShare(nodeId, Envelope.shareText(share));
         }
         write.publish(new Envelope(Envelope.Kind.REFRESH, nodeId, null, none ? null : share, Envelope.members(members)));
-        write.webhooks(outbox.specs(key));
+        write.webhooks(outbox.specs(key)).recordRestored();
         restore(write);
     }
 

@@ -239,6 +239,8 @@ final class RedisOutbox implements Outbox {
                 }
                 yield new Item(id, serial, timestamp, channel, Source.PRESENCE, true, null, leaves, entryId);
             }
+            case 'E' -> new Item(id, serial, timestamp, channel, Source.PRESENCE, true, null,
+                    Envelope.members(data).stream().map(m -> m.withAction(PresenceMessage.PRESENT)).toList(), entryId);
             case 'O', 'o' -> new Item(id, serial, timestamp, channel, Source.OCCUPANCY, kind == 'O', reading(data), null, entryId);
             default -> new Item(id, serial, timestamp, channel, Source.LIFECYCLE, kind == 'A', reading(data), null, entryId);
         };
