@@ -113,14 +113,7 @@ class ClusterWebhooksOutageTest {
 
         // Redis goes away, and so do the receiver and node 2 (which can tell no one of its members).
         long outageStart = System.currentTimeMillis();
-        if (restarted) {
-            cluster.redis().down();
-        } else {
-            cluster.redisProxy().refuse(true);
-            cluster.redisProxy().cut();
-        }
-        Await.until(() -> cluster.metric(0, "rollcall_redis_connected") == 0 && cluster.metric(1, "rollcall_redis_connected") == 0,
-                "nodes notice Redis is gone");
+        cluster.loseRedis();
         rx.down();
         cluster.stopNode(2);
         for (String room : List.of("room-1", "room-3")) {
@@ -138,11 +131,7 @@ class ClusterWebhooksOutageTest {
 
         long outageMs = (long) (leases * TestCluster.LEASE.toMillis());
         Await.until(() -> System.currentTimeMillis() - outageStart >= outageMs, "the outage lasts " + outageMs + " ms");
-        if (restarted) {
-            cluster.redis().up();
-        } else {
-            cluster.redisProxy().refuse(false);
-        }
+        cluster.regainRedis();
         // The receiver comes back stalling: the first request hangs until another shard's request got through.
         rx.stall = new CountDownLatch(1);
         rx.restart();

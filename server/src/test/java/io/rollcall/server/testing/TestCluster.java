@@ -78,6 +78,30 @@ public final class TestCluster implements AutoCloseable {
         return proxy;
     }
 
+    /**
+     * Redis goes away: stopped (it comes back empty) when there is no proxy, else unreachable through the
+     * proxy (its data kept); returns once nodes 0 and 1 noticed.
+     */
+    public void loseRedis() {
+        if (proxy == null) {
+            redis.down();
+        } else {
+            proxy.refuse(true);
+            proxy.cut();
+        }
+        io.rollcall.server.testing.Await.until(() -> metric(0, "rollcall_redis_connected") == 0
+                && metric(1, "rollcall_redis_connected") == 0, "nodes 0 and 1 notice Redis is gone");
+    }
+
+    /** Redis is back (see {@link #loseRedis}). */
+    public void regainRedis() {
+        if (proxy == null) {
+            redis.up();
+        } else {
+            proxy.refuse(false);
+        }
+    }
+
     /** A counter or gauge of one node's /metrics, summed over its series (0 when absent). */
     public double metric(int node, String name) {
         String scrape = nodes.get(node).rollcall().node().telemetry().scrape();

@@ -532,9 +532,12 @@ public final class RedisBroker implements Broker {
             return;
         }
         outbox.leaseTick(leaseMs);
-        // Writes that failed without an outage (a timeout) are made good here too.
+        // Writes that failed without an outage (a timeout) are made good here too; readings only once every
+        // node has had a lease to re-register, so they are not of a half-restored state.
         drainSpool();
-        reportDirty();
+        if (clock.millis() - healthySince >= leaseMs) {
+            reportDirty();
+        }
         long now = clock.millis();
         watch(redis.zadd(RedisKeys.NODES, (double) (now + leaseMs), RedisKeys.bytes(nodeId)).toCompletableFuture())
                 .thenRun(() -> renewed(now));
