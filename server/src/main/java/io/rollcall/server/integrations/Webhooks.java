@@ -26,9 +26,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Webhook integrations: follows channel events (a {@link ChannelObserver}) and records them in the engine's
- * {@link Outbox}, from which each rule's {@link WebhookTarget} delivers them. Rules come from the {@code webhooks} section of the config file, which is
- * re-read when the file changes: a valid new set replaces the old (a rule whose definition is unchanged keeps
- * its queue); an invalid one is logged and ignored.
+ * {@link Outbox} (one stream per rule), from which each rule's {@link WebhookTarget} delivers them. Rules come
+ * from the {@code webhooks} section of the config file, which is re-read when the file changes: a valid new
+ * set replaces the old (items waiting for a rule id stay with it); an invalid one is logged and ignored.
  */
 public final class Webhooks implements ChannelObserver, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Webhooks.class);

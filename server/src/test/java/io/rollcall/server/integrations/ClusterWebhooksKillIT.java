@@ -128,6 +128,7 @@ class ClusterWebhooksKillIT {
             expected.add("room-a", ExpectedPresence.LEAVE, byClientId.get(who));
         }
         expected.add("room-b", ExpectedPresence.LEAVE, bea);
+        long killedAt = System.nanoTime();
         doomed.process().destroyForcibly();
         assertThat(doomed.process().waitFor(20, TimeUnit.SECONDS)).isTrue();
 
@@ -141,6 +142,8 @@ class ClusterWebhooksKillIT {
         rx.restart();
 
         WebhookTruth.converged(rx, survivor, ROOMS, () -> expected.missing(rx), "every item, and the truth, after kill -9");
+        System.out.println("webhooks converged " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt)
+                + " ms after kill -9 (lease " + TestCluster.LEASE.toMillis() + " ms; killed node delivered the streams: " + killedOwner + ")");
         assertThat(ReceiverModel.idsWithDifferentContent(rx)).isEmpty();
         assertThat(owners(redis)).noneMatch(doomedId::equals);
         ReceiverModel model = ReceiverModel.of(rx);
