@@ -146,7 +146,7 @@ public final class RedisBroker implements Broker {
             return t;
         });
         this.redis = connection.async();
-        this.outbox = new RedisOutbox(this, redis, nodeId);
+        this.outbox = new RedisOutbox(this, redis, nodeId, leaseMs);
         this.connected = true;
         this.healthySince = clock.millis();
         this.lastRenewal = healthySince;
@@ -531,7 +531,7 @@ public final class RedisBroker implements Broker {
             outbox.lost();
             return;
         }
-        outbox.leaseTick(leaseMs);
+        outbox.leaseTick();
         // Writes that failed without an outage (a timeout) are made good here too; readings only once every
         // node has had a lease to re-register, so they are not of a half-restored state.
         drainSpool();

@@ -66,6 +66,7 @@ final class RedisOutbox implements Outbox {
     private final RedisBroker broker;
     private final RedisAsyncCommands<byte[], byte[]> redis;
     private final String nodeId;
+    private final long leaseMs;
     private final List<Consumer<String>> dropListeners = new CopyOnWriteArrayList<>();
     private volatile List<Stream> streams = List.of();
     /** "rule\nshard" of each shard this node delivers. */
@@ -73,15 +74,18 @@ final class RedisOutbox implements Outbox {
     /** Set while this node publishes a channel's presence: the broker records those events itself. */
     final ThreadLocal<ChannelKey> publishing = new ThreadLocal<>();
 
-    RedisOutbox(RedisBroker broker, RedisAsyncCommands<byte[], byte[]> redis, String nodeId) {
+    RedisOutbox(RedisBroker broker, RedisAsyncCommands<byte[], byte[]> redis, String nodeId, long leaseMs) {
         this.broker = broker;
         this.redis = redis;
         this.nodeId = nodeId;
+        this.leaseMs = leaseMs;
     }
 
+    /** New rules' shards are taken at once, not at the next lease tick. */
     @Override
     public void streams(List<Stream> next) {
         streams = List.copyOf(next);
+        leaseTick();
     }
 
     @Override
@@ -152,7 +156,7 @@ final class RedisOutbox implements Outbox {
     }
 
     /** Takes free shards and renews this node's, every third of a lease; on any failure this node delivers nothing. */
-    void leaseTick(long leaseMs) {
+    void leaseTick() {
         List<String> names = shardNames();
         if (names.isEmpty()) {
             owned = Set.of();
