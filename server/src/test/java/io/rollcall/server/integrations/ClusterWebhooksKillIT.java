@@ -20,13 +20,15 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * kill -9 of a node (the packaged server in its own process) while the receiver is failing, then stalled,
  * so the items of its members' ENTERs wait undelivered: whether that node was delivering the webhook streams
- * or not, nothing it queued is lost, each of its members gets a LEAVE item on every channel (also channels
- * no surviving node holds), and a receiver keeping the highest serial per channel ends with the truth.
+ * or not, and whether it is killed while Redis is unreachable (for three leases, as a 30 s outage is under
+ * the default 10 s lease) or not, nothing it queued is lost, each of its members gets a LEAVE item on every
+ * channel (also channels no surviving node holds), and a receiver keeping the highest serial per channel
+ * ends with the truth.
  */
 class ClusterWebhooksKillIT {
     static final List<String> ROOMS = List.of("room-a", "room-b", "room-c");
@@ -73,14 +75,14 @@ class ClusterWebhooksKillIT {
         return out;
     }
 
-    @ParameterizedTest(name = "the killed node delivered the streams: {0}")
-    @ValueSource(booleans = {true, false})
-    void nothingQueuedOnAKilledNodeIsLost(boolean killedOwner) throws Exception {
+    @ParameterizedTest(name = "the killed node delivered the streams: {0}; killed during a Redis outage: {1}")
+    @CsvSource({"true, false", "false, false", "true, true"})
+    void nothingQueuedOnAKilledNodeIsLost(boolean killedOwner, boolean duringOutage) throws Exception {
         Receiver rx = new Receiver(0);
         open.add(rx);
         var rules = WebhookTruth.rules("^room-", rx.url());
         Duration grace = Duration.ofSeconds(60);
-        cluster = TestCluster.start(0, l -> l.presenceGrace(grace).occupancyInterval(Duration.ofMillis(100)), false,
+        cluster = TestCluster.start(0, l -> l.presenceGrace(grace).occupancyInterval(Duration.ofMillis(100)), duringOutage,
                 c -> c.webhooks(rules));
         open.add(cluster);
         RedisClient redisClient = RedisClient.create(cluster.redis().uri());
@@ -98,7 +100,7 @@ class ClusterWebhooksKillIT {
                 + WebhooksTest.rule("occ", "channel.occupancy", "^room-", rx.url(), "")
                 + WebhooksTest.rule("life", "channel.lifecycle", "^room-", rx.url(), ""));
         doomed = ServerProcess.start(ServerProcess.serve("--port", "0", "--key", TestServer.KEY, "--config", config.toString(),
-                "--redis", cluster.redis().uri(), "--limit", "nodeLease=" + TestCluster.LEASE.toMillis(),
+                "--redis", duringOutage ? "redis://127.0.0.1:" + cluster.redisProxy().port() : cluster.redis().uri(), "--limit", "nodeLease=" + TestCluster.LEASE.toMillis(),
                 "--limit", "presenceGrace=" + grace.toMillis(), "--limit", "occupancyInterval=100"));
         int doomedPort = doomed.port();
         AblyRealtime alice = client(doomedPort, "alice");
@@ -128,9 +130,18 @@ class ClusterWebhooksKillIT {
             expected.add("room-a", ExpectedPresence.LEAVE, byClientId.get(who));
         }
         expected.add("room-b", ExpectedPresence.LEAVE, bea);
+        long outageStart = System.currentTimeMillis();
+        if (duringOutage) {
+            cluster.loseRedis();
+        }
         long killedAt = System.nanoTime();
         doomed.process().destroyForcibly();
         assertThat(doomed.process().waitFor(20, TimeUnit.SECONDS)).isTrue();
+        if (duringOutage) {
+            long outageMs = 3 * TestCluster.LEASE.toMillis();
+            Await.until(() -> System.currentTimeMillis() - outageStart >= outageMs, "the outage lasts " + outageMs + " ms");
+            cluster.regainRedis();
+        }
 
         // The receiver goes down and comes back, working.
         rx.down();
