@@ -95,10 +95,7 @@ class ClusterWebhooksKillIT {
             Await.until(() -> owners(redis).stream().allMatch(o -> o != null), "the in-process nodes deliver every shard");
         }
         Path config = dir.resolve("rollcall.yaml");
-        Files.writeString(config, "webhooks:\n"
-                + WebhooksTest.rule("pres", "channel.presence", "^room-", rx.url(), "")
-                + WebhooksTest.rule("occ", "channel.occupancy", "^room-", rx.url(), "")
-                + WebhooksTest.rule("life", "channel.lifecycle", "^room-", rx.url(), ""));
+        Files.writeString(config, WebhookTruth.rulesYaml("^room-", rx.url()));
         doomed = ServerProcess.start(ServerProcess.serve("--port", "0", "--key", TestServer.KEY, "--config", config.toString(),
                 "--redis", duringOutage ? "redis://127.0.0.1:" + cluster.redisProxy().port() : cluster.redis().uri(), "--limit", "nodeLease=" + TestCluster.LEASE.toMillis(),
                 "--limit", "presenceGrace=" + grace.toMillis(), "--limit", "occupancyInterval=100"));

@@ -23,11 +23,15 @@ final class WebhookTruth {
 
     /** Presence, occupancy and lifecycle rules on channels matching {@code filter}, to one receiver. */
     static JsonNode rules(String filter, String url) throws Exception {
-        String yaml = "webhooks:\n"
+        return new ObjectMapper(new YAMLFactory()).readTree(rulesYaml(filter, url)).get("webhooks");
+    }
+
+    /** The same, as the {@code webhooks} section of a config file. */
+    static String rulesYaml(String filter, String url) {
+        return "webhooks:\n"
                 + WebhooksTest.rule("pres", "channel.presence", filter, url, "")
                 + WebhooksTest.rule("occ", "channel.occupancy", filter, url, "")
                 + WebhooksTest.rule("life", "channel.lifecycle", filter, url, "");
-        return new ObjectMapper(new YAMLFactory()).readTree(yaml).get("webhooks");
     }
 
     static TreeSet<String> members(int port, String channel) throws Exception {
