@@ -9,11 +9,13 @@ import io.rollcall.server.testing.Await;
 import io.rollcall.server.testing.Completion;
 import io.rollcall.server.testing.TestCluster;
 import io.rollcall.server.testing.TestServer;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -22,12 +24,16 @@ import org.junit.jupiter.params.provider.CsvSource;
  * while one node dies (it is stopped while Redis is away, so it can tell no one). Outages are given in node
  * leases: the test lease is 1.5 s, so half a lease stands for a 5 s outage under the default 10 s lease (the
  * leases in Redis outlive it) and three leases for a 30 s one (every lease runs out meanwhile); what the
- * cluster does depends only on that ratio. Afterwards a receiver that keeps the highest serial per channel
+ * cluster does depends only on that ratio. Redis restarts empty (no persistence), restarts with its data
+ * (append-only file), or stays up but unreachable. Afterwards a receiver that keeps the highest serial per channel
  * has each channel's true occupancy, lifecycle and member list, every presence change arrived (the dead
  * node's members' LEAVEs too), and no item id ever came with two contents.
  */
 class ClusterWebhooksOutageTest {
-    static final List<String> ROOMS = List.of("room-1", "room-2", "room-3");
+    static final List<String> HELD_ROOMS = List.of("room-1", "room-2", "room-3");
+    /** Only the node that dies has members on it, and no surviving node holds it. */
+    static final String UNHELD_ROOM = "room-4";
+    List<String> rooms;
     final List<AutoCloseable> open = new ArrayList<>();
     TestCluster cluster;
     final ExpectedPresence expected = new ExpectedPresence();
@@ -64,24 +70,34 @@ class ClusterWebhooksOutageTest {
     }
 
     void converged(Receiver rx, String what) throws Exception {
-        WebhookTruth.converged(rx, cluster.port(0), ROOMS, () -> expected.missing(rx), what);
+        WebhookTruth.converged(rx, cluster.port(0), rooms, () -> expected.missing(rx), what);
     }
 
     @ParameterizedTest(name = "Redis {0} for {1} leases")
-    @CsvSource({"restarted, 0.5", "restarted, 3", "unreachable, 3"})
-    void aReceiverKeepingTheHighestSerialEndsWithTheTruth(String mode, double leases) throws Exception {
-        boolean restarted = mode.equals("restarted");
+    @CsvSource({"restarted, 0.5", "restarted, 3", "unreachable, 3", "restarted with persistence, 3"})
+    void aReceiverKeepingTheHighestSerialEndsWithTheTruth(String mode, double leases, @TempDir Path redisDir) throws Exception {
+        boolean unreachable = mode.equals("unreachable");
+        boolean persisted = mode.endsWith("persistence");
+        // A Redis that restarts empty keeps no trace of a node that died meanwhile: only channels a surviving
+        // node holds can then tell of its members (README), so the unheld room is only for a Redis that keeps
+        // its data.
+        boolean keepsData = unreachable || persisted;
+        rooms = new ArrayList<>(HELD_ROOMS);
+        if (keepsData) {
+            rooms.add(UNHELD_ROOM);
+        }
         Receiver rx = new Receiver(0);
         open.add(rx);
         com.fasterxml.jackson.databind.JsonNode rules = WebhookTruth.rules("^room-", rx.url());
+        String[] redisSettings = persisted ? new String[] {"appendonly yes", "dir " + redisDir} : new String[0];
         cluster = TestCluster.start(3, l -> l.presenceGrace(Duration.ofSeconds(60)).occupancyInterval(Duration.ofMillis(100)),
-                !restarted, c -> c.webhooks(rules));
+                unreachable, c -> c.webhooks(rules), redisSettings);
         open.add(cluster);
 
         // Nodes 0 and 1 hold every room (so they can tell of the dead node's members if Redis forgets them).
         AblyRealtime w0 = client(0, "w0");
         AblyRealtime w1 = client(1, "w1");
-        for (String room : ROOMS) {
+        for (String room : HELD_ROOMS) {
             AblyJava.attached(w0, room);
             AblyJava.attached(w1, room);
         }
@@ -98,6 +114,9 @@ class ClusterWebhooksOutageTest {
         AblyRealtime gina = client(2, "gina");
         enter(gina, "room-2");
         enter(gina, "room-3");
+        if (keepsData) {
+            enter(gina, UNHELD_ROOM);
+        }
 
         // The receiver fails for a while: everything waits in Redis, then arrives.
         rx.failStatus = 503;
@@ -119,7 +138,7 @@ class ClusterWebhooksOutageTest {
         for (String room : List.of("room-1", "room-3")) {
             expect(room, 3, frank);
         }
-        for (String room : List.of("room-2", "room-3")) {
+        for (String room : keepsData ? List.of("room-2", "room-3", UNHELD_ROOM) : List.of("room-2", "room-3")) {
             expect(room, 3, gina);
         }
         // Changes during the outage, on the surviving nodes: they reach the receiver once Redis is back.
@@ -143,9 +162,12 @@ class ClusterWebhooksOutageTest {
         converged(rx, "the receiver's model agrees with every node after the outage");
         for (int node = 0; node < 2; node++) {
             int port = cluster.port(node);
-            Await.value(() -> WebhookTruth.differences(rx, port, ROOMS), List::isEmpty, "node " + node + " agrees");
+            Await.value(() -> WebhookTruth.differences(rx, port, rooms), List::isEmpty, "node " + node + " agrees");
         }
         assertThat(ReceiverModel.idsWithDifferentContent(rx)).isEmpty();
+        // Where Redis kept its data, the dead node was reaped (once): that is what told of its members.
+        assertThat(cluster.metric(0, "rollcall_cluster_nodes_reaped_total") + cluster.metric(1, "rollcall_cluster_nodes_reaped_total"))
+                .isEqualTo(keepsData ? 1 : 0);
         assertThat(ReceiverModel.of(rx).members("room-3")).hasSize(1).allMatch(m -> m.startsWith("carl@"));
     }
 }

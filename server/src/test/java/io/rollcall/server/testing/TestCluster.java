@@ -42,7 +42,13 @@ public final class TestCluster implements AutoCloseable {
     /** With settings of every node's own beyond the limits (webhook rules, say). */
     public static TestCluster start(int nodes, UnaryOperator<Limits.Builder> limits, boolean viaProxy,
                                     UnaryOperator<io.rollcall.server.config.ServerConfig.Builder> config) {
-        TestCluster c = new TestCluster(RedisProcess.start(), limits, viaProxy);
+        return start(nodes, limits, viaProxy, config, new String[0]);
+    }
+
+    /** With extra redis.conf lines for its Redis (persistence, say). */
+    public static TestCluster start(int nodes, UnaryOperator<Limits.Builder> limits, boolean viaProxy,
+                                    UnaryOperator<io.rollcall.server.config.ServerConfig.Builder> config, String... redisSettings) {
+        TestCluster c = new TestCluster(RedisProcess.start(redisSettings), limits, viaProxy);
         c.config = config;
         for (int i = 0; i < nodes; i++) {
             c.addNode();
