@@ -229,9 +229,8 @@ class WebhooksTest {
         for (String name : others) {
             AblyJava.enter(attach(a, name), "later");
         }
-        // Well within the 10 s request timeout, and while the stalled request still hangs.
+        // While the stalled request still hangs (it is never answered until released).
         Await.until(() -> presenceChannels(rx).containsAll(others), "the other shards' items");
-        assertThat(rx.stalled.get()).isEqualTo(1);
         assertThat(presenceChannels(rx)).doesNotContain(stalledChannel);
         rx.stall = null;
         stall.countDown();
