@@ -56,6 +56,7 @@ class ClusterWebhooksPartitionTest {
         link.cut();
         Await.until(() -> ReceiverModel.of(rx).members(name).isEmpty(), "its LEAVE once the node is taken for dead");
         link.refuse(false);
+        Await.value(() -> WebhookTruth.members(cluster.port(0), name), m -> m.contains(member), "the node back, its member with it");
         WebhookTruth.converged(rx, cluster.port(0), List.of(name), List::of, "the member reported again");
         assertThat(ReceiverModel.of(rx).members(name)).containsExactly(member);
         assertThat(ReceiverModel.of(rx).presenceEvents(name)).contains("2:" + member, "3:" + member, "1:" + member);

@@ -87,7 +87,9 @@ final class ChannelWrite {
                   for _, m in ipairs(restored) do append(rule, stream, serials, 'E', m) end
                 elseif kind == 'O' then
                   local rf, wf = rule .. '\\nr', rule .. '\\nw'
-                  if force or redis.call('HGET', last, rf) ~= read() then
+                  local was = redis.call('HGET', last, rf)
+                  -- An idle channel with no reading on record has nothing new to tell (unless forced).
+                  if force or (was ~= read() and (active or was)) then
                     local waiting = redis.call('HGET', last, wf)
                     if waiting then redis.call('XDEL', stream, waiting) end
                     local id = append(rule, stream, serials, active and 'O' or 'o', read())
