@@ -51,6 +51,7 @@ final class WebhookTarget {
         this.http = http;
         this.scheduler = scheduler;
         this.metrics = metrics;
+        metrics.register(rule.id());
         for (int shard = 0; shard < Outbox.SHARDS; shard++) {
             int s = shard;
             scheduler.execute(() -> poll(s, 0));
