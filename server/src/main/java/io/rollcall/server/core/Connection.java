@@ -74,7 +74,7 @@ public final class Connection {
         return app;
     }
 
-    /** A new connection key, on a resume or recover: the old one no longer finds this connection. */
+    /** A new connection key, on a recover: the old one no longer finds this connection. */
     void rekey(String next) {
         this.key = next;
     }
@@ -298,18 +298,18 @@ public final class Connection {
      * the caller discards it and starts a new connection. The CONNECTED message goes first, then the buffer.
      */
     private static final EncodedMessage SUPERSEDED = new EncodedMessage(ProtocolMessage.error(Action.DISCONNECTED, null,
-            new io.rollcall.server.protocol.ErrorInfo(80016, 400, "Connection superseded: resumed or recovered on another transport")));
+            new io.rollcall.server.protocol.ErrorInfo(80016, 400, "Connection superseded: recovered by another client")));
 
-    synchronized boolean resumeOn(Transport next, EncodedMessage connected) {
+    synchronized boolean resumeOn(Transport next, EncodedMessage connected, boolean recovered) {
         if (state == State.CLOSED || continuityLost) {
             return false;
         }
         Transport previous = transport;
         if (previous != null) {
-            // The client reconnected before we noticed its old socket die, or another client recovered this
-            // connection: retire the old socket as if it had died, telling it so (DISCONNECTED, not a silent close).
+            // The client reconnected before we noticed its old socket die: retire it as if it had. When another
+            // client recovered this connection, the old socket is still someone's: it is told (DISCONNECTED).
             transport = null;
-            holdForReattach(previous.retire(SUPERSEDED));
+            holdForReattach(recovered ? previous.retire(SUPERSEDED) : previous.retire());
             if (continuityLost) {
                 return false;
             }

@@ -140,7 +140,12 @@ public final class Node implements Broker.Deliveries {
     }
 
     /** What a client asked for when it opened its socket, after the edge authenticated it. */
-    public record ConnectRequest(AuthContext auth, boolean echo, Long remainPresentFor, String resumeKey) {}
+    public record ConnectRequest(AuthContext auth, boolean echo, Long remainPresentFor, String resumeKey, boolean recover) {
+        /** A connect, or a resume (not a recover) when {@code resumeKey} is given. */
+        public ConnectRequest(AuthContext auth, boolean echo, Long remainPresentFor, String resumeKey) {
+            this(auth, echo, remainPresentFor, resumeKey, false);
+        }
+    }
 
     /**
      * Opens a connection on the transport, or resumes the one named by {@code resumeKey}. Sends CONNECTED:
@@ -169,10 +174,12 @@ public final class Node implements Broker.Deliveries {
                 refusal = new ErrorInfo(80011, 400, "Unable to resume connection: incompatible auth params (clientId differs)");
             } else {
                 old.auth(req.auth());
-                // A new key each time (RTN15e, RTN16d): whoever held the old one, such as a second client
-                // recovering the same key, can no longer take the connection back with it.
-                old.rekey(newKey(old.id()));
-                if (old.resumeOn(transport, connected(old, null))) {
+                if (req.recover()) {
+                    // RTN16d: a recovered connection gets a new key, so whoever held the old one (often another
+                    // client still running) cannot take the connection back with it.
+                    old.rekey(newKey(old.id()));
+                }
+                if (old.resumeOn(transport, connected(old, null), req.recover())) {
                     inbound.armTokenExpiry(old);
                     return old;
                 }

@@ -87,7 +87,8 @@ final class RealtimeEndpoint {
             return;
         }
         String resume = param(q, "resume");
-        if (resume == null) {
+        boolean recover = resume == null && param(q, "recover") != null;
+        if (recover) {
             resume = param(q, "recover");
         }
         Long remainPresentFor = null;
@@ -102,7 +103,7 @@ final class RealtimeEndpoint {
             }
         }
         boolean echo = !"false".equalsIgnoreCase(param(q, "echo"));
-        Connection c = node.connect(new Node.ConnectRequest(auth, echo, remainPresentFor, resume), session);
+        Connection c = node.connect(new Node.ConnectRequest(auth, echo, remainPresentFor, resume, recover), session);
         session.bind(c);
     }
 
