@@ -27,7 +27,12 @@ public record Limits(
         Duration nodeLease,
         int redisCommandQueue,
         Duration redisCommandTimeout,
-        Duration redisReconnectMax) {
+        Duration redisReconnectMax,
+        int outcomeMemory,
+        int maxPresenceMembersPerConnection,
+        Duration httpRequestTimeout,
+        int maxPendingConnections,
+        int maxPendingConnectionsPerAddress) {
 
     public static Builder builder() {
         return new Builder();
@@ -63,6 +68,11 @@ public record Limits(
         private int redisCommandQueue = 100_000;
         private Duration redisCommandTimeout = Duration.ofSeconds(5);
         private Duration redisReconnectMax = Duration.ofSeconds(1);
+        private int outcomeMemory = 1_000;
+        private int maxPresenceMembersPerConnection = 20_000;
+        private Duration httpRequestTimeout = Duration.ofSeconds(10);
+        private int maxPendingConnections = 10_000;
+        private int maxPendingConnectionsPerAddress = 1_000;
 
         Builder() {}
 
@@ -88,6 +98,11 @@ public record Limits(
             redisCommandQueue = l.redisCommandQueue;
             redisCommandTimeout = l.redisCommandTimeout;
             redisReconnectMax = l.redisReconnectMax;
+            outcomeMemory = l.outcomeMemory;
+            maxPresenceMembersPerConnection = l.maxPresenceMembersPerConnection;
+            httpRequestTimeout = l.httpRequestTimeout;
+            maxPendingConnections = l.maxPendingConnections;
+            maxPendingConnectionsPerAddress = l.maxPendingConnectionsPerAddress;
         }
 
         public Builder maxMessageSize(int v) { maxMessageSize = positive(v, "maxMessageSize"); return this; }
@@ -112,6 +127,11 @@ public record Limits(
         public Builder redisCommandQueue(int v) { redisCommandQueue = positive(v, "redisCommandQueue"); return this; }
         public Builder redisCommandTimeout(Duration v) { redisCommandTimeout = v; return this; }
         public Builder redisReconnectMax(Duration v) { redisReconnectMax = v; return this; }
+        public Builder outcomeMemory(int v) { outcomeMemory = positive(v, "outcomeMemory"); return this; }
+        public Builder maxPresenceMembersPerConnection(int v) { maxPresenceMembersPerConnection = positive(v, "maxPresenceMembersPerConnection"); return this; }
+        public Builder httpRequestTimeout(Duration v) { httpRequestTimeout = v; return this; }
+        public Builder maxPendingConnections(int v) { maxPendingConnections = positive(v, "maxPendingConnections"); return this; }
+        public Builder maxPendingConnectionsPerAddress(int v) { maxPendingConnectionsPerAddress = positive(v, "maxPendingConnectionsPerAddress"); return this; }
 
         public Limits build() {
             if (maxMessageSize > maxFrameSize) {
@@ -121,7 +141,9 @@ public record Limits(
                     presenceGrace, outboundQueueMessages, resumeBufferMessages, maxPresenceMembers,
                     maxPresenceDataSize, syncPageSize, occupancyInterval, maxChannelsPerConnection,
                     tokenRenewalNotice, maxRestBodySize, channelRetention, replayMessages, nodeLease,
-                    redisCommandQueue, redisCommandTimeout, redisReconnectMax);
+                    redisCommandQueue, redisCommandTimeout, redisReconnectMax, outcomeMemory,
+                    maxPresenceMembersPerConnection, httpRequestTimeout, maxPendingConnections,
+                    maxPendingConnectionsPerAddress);
         }
 
         private static int positive(int v, String name) {

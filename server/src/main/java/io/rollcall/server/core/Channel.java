@@ -417,6 +417,11 @@ public final class Channel {
         return presence.size();
     }
 
+    /** Members one connection holds here (several when it is a wildcard connection). */
+    synchronized int memberCountOf(String connectionId) {
+        return presence.countOf(connectionId);
+    }
+
     public synchronized List<PresenceMessage> members() {
         return presence.snapshot();
     }

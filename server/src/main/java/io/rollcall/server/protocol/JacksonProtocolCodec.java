@@ -32,7 +32,8 @@ final class JacksonProtocolCodec implements ProtocolCodec {
         this.format = format;
         JsonFactory f = format == WireFormat.JSON ? new JsonFactory() : new MessagePackFactory();
         f.setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build());
-        this.mapper = new ObjectMapper(f).setSerializationInclusion(JsonInclude.Include.NON_NULL);
+        this.mapper = new ObjectMapper(f).setSerializationInclusion(JsonInclude.Include.NON_NULL)
+                .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         this.factory = mapper.getFactory();
     }
 
@@ -45,11 +46,13 @@ final class JacksonProtocolCodec implements ProtocolCodec {
 
     @Override
     public ProtocolMessage decode(byte[] frame) {
-        try (JsonParser p = factory.createParser(frame)) {
+        try (JsonParser p = parser(frame)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw malformed("a ProtocolMessage must be a map");
             }
-            return readProtocolMessage(p);
+            ProtocolMessage pm = readProtocolMessage(p);
+            expectEnd(p);
+            return pm;
         } catch (IOException | RuntimeException e) {
             throw wrap(e);
         }
@@ -57,7 +60,7 @@ final class JacksonProtocolCodec implements ProtocolCodec {
 
     @Override
     public List<Message> decodeMessages(byte[] body) {
-        try (JsonParser p = factory.createParser(body)) {
+        try (JsonParser p = parser(body)) {
             JsonToken t = p.nextToken();
             List<Message> out = new ArrayList<>();
             if (t == JsonToken.START_OBJECT) {
@@ -70,6 +73,7 @@ final class JacksonProtocolCodec implements ProtocolCodec {
             } else {
                 throw malformed("expected a message or an array of messages");
             }
+            expectEnd(p);
             return out;
         } catch (IOException | RuntimeException e) {
             throw wrap(e);
@@ -79,6 +83,9 @@ final class JacksonProtocolCodec implements ProtocolCodec {
     @Override
     public JsonNode decodeTree(byte[] body) {
         try {
+            if (format == WireFormat.MSGPACK) {
+                MsgpackBounds.check(body, MAX_DEPTH);
+            }
             JsonNode n = mapper.readTree(body);
             if (n == null || n.isMissingNode()) {
                 throw malformed("empty body");
@@ -86,6 +93,24 @@ final class JacksonProtocolCodec implements ProtocolCodec {
             return n;
         } catch (IOException | RuntimeException e) {
             throw wrap(e);
+        }
+    }
+
+    /**
+     * A parser over input whose memory use is bounded by its size: msgpack headers are checked against the bytes
+     * present first (the msgpack parser allocates what a header declares), JSON nesting by the stream constraints.
+     */
+    private JsonParser parser(byte[] input) throws IOException {
+        if (format == WireFormat.MSGPACK) {
+            MsgpackBounds.check(input, MAX_DEPTH);
+        }
+        return factory.createParser(input);
+    }
+
+    /** Nothing may follow the value: trailing garbage means the input is not what the client meant. */
+    private static void expectEnd(JsonParser p) throws IOException {
+        if (p.nextToken() != null) {
+            throw malformed("unexpected content after the value");
         }
     }
 
@@ -166,6 +191,10 @@ final class JacksonProtocolCodec implements ProtocolCodec {
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String field = p.currentName();
             JsonToken t = p.nextToken();
+            if (field.equals("data") && t == JsonToken.VALUE_EMBEDDED_OBJECT && isExtension(p) && !isUndefined(p)) {
+                // Ably data is a string, binary or JSON; an extension type is none of them and cannot be relayed.
+                throw new AblyException(40013, 400, "Invalid message data: msgpack extension types are not supported");
+            }
             if (isAbsent(p, t)) {
                 continue;
             }
@@ -313,6 +342,16 @@ final class JacksonProtocolCodec implements ProtocolCodec {
             return true;
         }
         return false;
+    }
+
+    private static boolean isExtension(JsonParser p) throws IOException {
+        return !(p.getEmbeddedObject() instanceof byte[]);
+    }
+
+    /** The form msgpack encoders in JavaScript give {@code undefined}: fixext 1, type 0, byte 0. */
+    private static boolean isUndefined(JsonParser p) throws IOException {
+        return p.getEmbeddedObject() instanceof org.msgpack.jackson.dataformat.MessagePackExtensionType x
+                && x.getType() == 0 && x.getData().length == 1 && x.getData()[0] == 0;
     }
 
     private static String readString(JsonParser p, String field) throws IOException {

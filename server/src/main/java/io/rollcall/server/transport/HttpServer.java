@@ -45,6 +45,9 @@ public final class HttpServer implements AutoCloseable {
         RealtimeEndpoint realtime = new RealtimeEndpoint(node);
         RestApi rest = new RestApi(node);
         int maxBody = node.limits().maxRestBodySize();
+        UpgradeGuard.Pending pending = new UpgradeGuard.Pending(node.limits().maxPendingConnections(),
+                node.limits().maxPendingConnectionsPerAddress());
+        long requestTimeout = node.limits().httpRequestTimeout().toMillis();
         ServerBootstrap b = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(boss instanceof EpollEventLoopGroup ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
@@ -58,6 +61,7 @@ public final class HttpServer implements AutoCloseable {
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline().addLast(new HttpServerCodec(8192, 16 * 1024, 64 * 1024));
                         ch.pipeline().addLast(new BoundedBodyAggregator(maxBody));
+                        ch.pipeline().addLast(new UpgradeGuard(pending, requestTimeout));
                         ch.pipeline().addLast(new HttpDispatcher(node, realtime, rest));
                     }
                 });
