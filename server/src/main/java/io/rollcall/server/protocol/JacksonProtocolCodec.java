@@ -32,8 +32,7 @@ final class JacksonProtocolCodec implements ProtocolCodec {
         this.format = format;
         JsonFactory f = format == WireFormat.JSON ? new JsonFactory() : new MessagePackFactory();
         f.setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build());
-        this.mapper = new ObjectMapper(f).setSerializationInclusion(JsonInclude.Include.NON_NULL)
-                .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        this.mapper = new ObjectMapper(f).setSerializationInclusion(JsonInclude.Include.NON_NULL);
         this.factory = mapper.getFactory();
     }
 
@@ -83,14 +82,14 @@ final class JacksonProtocolCodec implements ProtocolCodec {
     @Override
     public JsonNode decodeTree(byte[] body) {
         try {
-            if (format == WireFormat.MSGPACK) {
-                MsgpackBounds.check(body, MAX_DEPTH);
+            try (JsonParser p = parser(body)) {
+                JsonNode n = p.nextToken() == null ? null : mapper.readTree(p);
+                if (n == null || n.isMissingNode()) {
+                    throw malformed("empty body");
+                }
+                expectEnd(p);
+                return n;
             }
-            JsonNode n = mapper.readTree(body);
-            if (n == null || n.isMissingNode()) {
-                throw malformed("empty body");
-            }
-            return n;
         } catch (IOException | RuntimeException e) {
             throw wrap(e);
         }
@@ -107,9 +106,12 @@ final class JacksonProtocolCodec implements ProtocolCodec {
         return factory.createParser(input);
     }
 
-    /** Nothing may follow the value: trailing garbage means the input is not what the client meant. */
-    private static void expectEnd(JsonParser p) throws IOException {
-        if (p.nextToken() != null) {
+    /**
+     * Nothing may follow the value: trailing garbage means the input is not what the client meant. (msgpack input
+     * was checked whole before parsing, and its parser throws at the end rather than saying so.)
+     */
+    private void expectEnd(JsonParser p) throws IOException {
+        if (format == WireFormat.JSON && p.nextToken() != null) {
             throw malformed("unexpected content after the value");
         }
     }
