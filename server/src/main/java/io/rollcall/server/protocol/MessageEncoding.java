@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
 public final class MessageEncoding {
     private static final Pattern CIPHER = Pattern.compile("cipher\\+[a-z0-9-]{1,64}");
     private static final JsonFactory JSON = JsonFactory.builder()
+            .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build())
             .build();
 
