@@ -33,7 +33,8 @@ final class UpgradeGuard extends ChannelDuplexHandler {
         private final int max;
         private final int maxPerAddress;
         private final AtomicInteger total = new AtomicInteger();
-        private final ConcurrentHashMap<InetAddress, AtomicInteger> byAddress = new ConcurrentHashMap<>();
+        /** Per remote address; each entry changed atomically (compute), removed at zero. */
+        private final ConcurrentHashMap<InetAddress, Integer> byAddress = new ConcurrentHashMap<>();
 
         Pending(int max, int maxPerAddress) {
             this.max = max;
@@ -47,9 +48,13 @@ final class UpgradeGuard extends ChannelDuplexHandler {
                 return false;
             }
             if (address != null) {
-                AtomicInteger n = byAddress.computeIfAbsent(address, a -> new AtomicInteger());
-                if (n.incrementAndGet() > maxPerAddress) {
-                    release(address, n);
+                boolean[] admitted = {false};
+                byAddress.compute(address, (a, n) -> {
+                    int count = n == null ? 0 : n;
+                    admitted[0] = count < maxPerAddress;
+                    return admitted[0] ? count + 1 : n;
+                });
+                if (!admitted[0]) {
                     total.decrementAndGet();
                     return false;
                 }
@@ -60,22 +65,8 @@ final class UpgradeGuard extends ChannelDuplexHandler {
         void release(InetAddress address) {
             total.decrementAndGet();
             if (address != null) {
-                AtomicInteger n = byAddress.get(address);
-                if (n != null) {
-                    release(address, n);
-                }
+                byAddress.computeIfPresent(address, (a, n) -> n <= 1 ? null : n - 1);
             }
-        }
-
-        private void release(InetAddress address, AtomicInteger n) {
-            if (n.decrementAndGet() <= 0) {
-                byAddress.remove(address, n);
-                // A racing admit may have counted on the removed counter; it is re-created on its next admit.
-            }
-        }
-
-        int total() {
-            return total.get();
         }
     }
 
