@@ -23,7 +23,8 @@ class ProtocolDecoderFuzzTest {
      * While fuzzing, Jazzer's hooks (comparison tracing on every String.equals of a field name) allocate on this
      * thread too; the bound is wider then, still far below what a hostile header declares (up to 4 GiB).
      */
-    static final long INSTRUMENTATION_FACTOR = System.getenv("JAZZER_FUZZ") != null ? 8 : 1;
+    static final long INSTRUMENTATION_FACTOR = System.getenv("JAZZER_FUZZ") != null
+            || System.getProperty("sun.java.command", "").startsWith("com.code_intelligence.jazzer.Jazzer") ? 8 : 1;
 
     @FuzzTest(maxDuration = "20s")
     void decode(byte[] data) {
