@@ -29,7 +29,7 @@ class TokenFuzzTest {
             Keyring.of(ApiKey.parse(KEY_NAME + ":" + SECRET, "{\"rooms:*\":[\"*\"]}")),
             Clock.fixed(Instant.ofEpochSecond(NOW_S), ZoneOffset.UTC));
 
-    @FuzzTest(maxDuration = "20s")
+    @FuzzTest(maxDuration = "15s")
     void credentials(FuzzedDataProvider data) {
         fuzzerTestOneInput(data);
     }

@@ -26,7 +26,7 @@ class ProtocolDecoderFuzzTest {
     static final long INSTRUMENTATION_FACTOR = System.getenv("JAZZER_FUZZ") != null
             || System.getProperty("sun.java.command", "").startsWith("com.code_intelligence.jazzer.Jazzer") ? 8 : 1;
 
-    @FuzzTest(maxDuration = "20s")
+    @FuzzTest(maxDuration = "15s")
     void decode(byte[] data) {
         fuzzerTestOneInput(data);
     }

@@ -26,7 +26,7 @@ class RestRequestFuzzTest {
         static final RestApi REST = new RestApi(NODE);
     }
 
-    @FuzzTest(maxDuration = "20s")
+    @FuzzTest(maxDuration = "15s")
     void request(byte[] data) {
         fuzzerTestOneInput(data);
     }
