@@ -110,11 +110,13 @@ class HostileIT {
         List<Long> rtts = probe.sortedRtts();
         String figures = String.format("attack %d ms; frames %d (answered %d), fatal %d (answered %d), REST %d "
                         + "(answered %d, statuses %s), idle/slow sockets %d/%d closed by the server %d, refused %d; "
-                        + "probe RTT p50 %.1f ms, p99 %.1f ms, max %.1f ms over %d probes (%d unanswered); "
+                        + "probe RTT p50 %.1f ms, p99 %.1f ms, max %.1f ms over %d probes (%d unanswered; during the floods "
+                        + "%s, during the held sockets %s); "
                         + "RSS baseline %d KiB, after %d KiB (%.1f%%)",
                 attackMs, r.frames, r.framesAnswered, r.fatal, r.fatalAnswered, r.rest, r.restAnswered, r.statuses,
                 IDLE_SOCKETS, SLOW_SOCKETS, r.socketsClosed, r.socketsRefused,
                 pct(rtts, 0.50) / 1e6, pct(rtts, 0.99) / 1e6, pct(rtts, 1.0) / 1e6, rtts.size(), probe.unanswered(),
+                probe.during(r.floodsFrom, r.floodsTo), probe.during(r.floodsTo, r.socketsTo),
                 baseline, after, 100.0 * (after - baseline) / baseline);
         System.out.println("HostileIT: " + figures);
         Files.writeString(Path.of(System.getProperty("rollcall.jar")).resolveSibling("hostile-it.txt"), figures + "\n");
@@ -139,6 +141,9 @@ class HostileIT {
     // ---------------------------------------------------------------- the attack
 
     static final class Report {
+        long floodsFrom;
+        long floodsTo;
+        long socketsTo;
         int frames;
         int fatal;
         int rest;
@@ -158,6 +163,7 @@ class HostileIT {
         r.fatal = fatal;
         r.rest = restRequests;
         ExecutorService pool = Executors.newFixedThreadPool(24);
+        r.floodsFrom = System.nanoTime();
         try {
             CompletableFuture<Long> flood = CompletableFuture.supplyAsync(() -> frameFlood(port, frames), pool);
             CompletableFuture<Long> fatalOnes = CompletableFuture.supplyAsync(() -> fatalFrames(port, fatal, pool), pool);
@@ -165,9 +171,11 @@ class HostileIT {
             r.framesAnswered = flood.get(5, TimeUnit.MINUTES);
             r.fatalAnswered = fatalOnes.get(5, TimeUnit.MINUTES);
             r.restAnswered = rest.get(5, TimeUnit.MINUTES);
+            r.floodsTo = System.nanoTime();
             if (sockets) {
                 heldOpenSockets(port, r);
             }
+            r.socketsTo = System.nanoTime();
         } finally {
             pool.shutdownNow();
         }
@@ -472,6 +480,8 @@ class HostileIT {
     static final class Probe implements Runnable {
         final Conn conn;
         final List<Long> rtts = new CopyOnWriteArrayList<>();
+        /** {sent at, round trip} in nanoseconds, for the round trip by phase of the attack. */
+        final List<long[]> timed = new CopyOnWriteArrayList<>();
         final Map<String, Long> pending = new ConcurrentHashMap<>();
         volatile boolean running = true;
 
@@ -481,7 +491,9 @@ class HostileIT {
             conn.onFrame = f -> {
                 Long sentAt = pending.remove(f.path("id").asText(""));
                 if (f.path("action").asInt() == 0 && sentAt != null) {
-                    rtts.add(System.nanoTime() - sentAt);
+                    long rtt = System.nanoTime() - sentAt;
+                    rtts.add(rtt);
+                    timed.add(new long[] {sentAt, rtt});
                 }
             };
         }
@@ -514,6 +526,18 @@ class HostileIT {
             List<Long> s = new ArrayList<>(rtts);
             Collections.sort(s);
             return s;
+        }
+
+        /** p50 / p99 in ms of the probes sent within [from, to). */
+        String during(long from, long to) {
+            List<Long> s = new ArrayList<>();
+            for (long[] t : timed) {
+                if (t[0] >= from && t[0] < to) {
+                    s.add(t[1]);
+                }
+            }
+            Collections.sort(s);
+            return String.format("p50 %.1f / p99 %.1f ms (%d probes)", pct(s, 0.5) / 1e6, pct(s, 0.99) / 1e6, s.size());
         }
     }
 
