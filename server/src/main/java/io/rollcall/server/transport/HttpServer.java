@@ -32,13 +32,36 @@ public final class HttpServer implements AutoCloseable {
     private final Node node;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
+    private final boolean console;
+    private final java.util.function.Function<String, java.util.List<?>> webhookStats;
     private Channel serverChannel;
+    private ConsoleApi consoleApi;
 
     public HttpServer(Node node, int eventLoops) {
+        this(node, eventLoops, false, app -> java.util.List.of());
+    }
+
+    /**
+     * @param console whether to serve the operator console at /console
+     * @param webhookStats an app's webhook rules with their figures, for the console
+     */
+    public HttpServer(Node node, int eventLoops, boolean console, java.util.function.Function<String, java.util.List<?>> webhookStats) {
         this.node = node;
+        this.console = console;
+        this.webhookStats = webhookStats;
         boolean epoll = Epoll.isAvailable();
         this.boss = epoll ? new EpollEventLoopGroup(1) : new NioEventLoopGroup(1);
         this.workers = epoll ? new EpollEventLoopGroup(eventLoops) : new NioEventLoopGroup(eventLoops);
+        int i = 0;
+        for (io.netty.util.concurrent.EventExecutor loop : workers) {
+            if (loop instanceof io.netty.util.concurrent.SingleThreadEventExecutor st) {
+                // A growing backlog means the loop cannot keep up: the first sign of an overloaded node.
+                io.micrometer.core.instrument.Gauge.builder("rollcall_event_loop_pending_tasks", st,
+                                io.netty.util.concurrent.SingleThreadEventExecutor::pendingTasks)
+                        .description("Tasks waiting to run on a network event loop")
+                        .tag("loop", Integer.toString(i++)).register(node.telemetry().registry());
+            }
+        }
     }
 
     public InetSocketAddress bind(String host, int port) throws InterruptedException {
@@ -46,6 +69,9 @@ public final class HttpServer implements AutoCloseable {
         RestApi rest = new RestApi(node);
         UpgradeGuard.Pending pending = new UpgradeGuard.Pending(node.limits().maxPendingConnections(),
                 node.limits().maxPendingConnectionsPerAddress());
+        ConsolePage page = console ? new ConsolePage() : null;
+        ConsoleApi consoleApi = console ? new ConsoleApi(node, rest, webhookStats) : null;
+        this.consoleApi = consoleApi;
         ServerBootstrap b = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(boss instanceof EpollEventLoopGroup ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
@@ -57,7 +83,7 @@ public final class HttpServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        initPipeline(ch.pipeline(), node, realtime, rest, pending);
+                        initPipeline(ch.pipeline(), node, realtime, rest, page, consoleApi, pending);
                     }
                 });
         serverChannel = b.bind(host, port).sync().channel();
@@ -66,11 +92,11 @@ public final class HttpServer implements AutoCloseable {
 
     /** The handlers of a new socket, in order: HTTP parsing, bounded bodies, the pre-upgrade guard, dispatch. */
     static void initPipeline(io.netty.channel.ChannelPipeline p, Node node, RealtimeEndpoint realtime, RestApi rest,
-                             UpgradeGuard.Pending pending) {
+                             ConsolePage page, ConsoleApi consoleApi, UpgradeGuard.Pending pending) {
         p.addLast(new HttpServerCodec(8192, 16 * 1024, 64 * 1024));
         p.addLast(new BoundedBodyAggregator(node.limits().maxRestBodySize()));
         p.addLast(new UpgradeGuard(pending, node.limits().httpRequestTimeout().toMillis()));
-        p.addLast(new HttpDispatcher(node, realtime, rest));
+        p.addLast(new HttpDispatcher(node, realtime, rest, page, consoleApi));
     }
 
     /** Stops accepting, lets the core say goodbye to every client, then stops the event loops. */
@@ -80,6 +106,9 @@ public final class HttpServer implements AutoCloseable {
             serverChannel.close().syncUninterruptibly();
         }
         node.shutdown();
+        if (consoleApi != null) {
+            consoleApi.close();
+        }
         workers.shutdownGracefully(200, 2000, TimeUnit.MILLISECONDS).syncUninterruptibly();
         boss.shutdownGracefully(0, 500, TimeUnit.MILLISECONDS).syncUninterruptibly();
     }

@@ -33,7 +33,7 @@ class RestRequestFuzzTest {
 
     public static void fuzzerTestOneInput(byte[] data) {
         EmbeddedChannel ch = new EmbeddedChannel();
-        HttpServer.initPipeline(ch.pipeline(), Server.NODE, Server.REALTIME, Server.REST,
+        HttpServer.initPipeline(ch.pipeline(), Server.NODE, Server.REALTIME, Server.REST, null, null,
                 new UpgradeGuard.Pending(1000, 1000));
         ch.pipeline().fireChannelActive();
         try {
