@@ -37,7 +37,8 @@ public final class Rollcall implements AutoCloseable {
         }
         // Integrations listen to core events; with a config file, its webhook rules are re-read when it changes.
         if (!config.webhooks().isEmpty() || config.configFile() != null) {
-            this.webhooks = new Webhooks(config.webhooks(), keyring, clock, telemetry.registry(), config.configFile(), WEBHOOK_RELOAD);
+            this.webhooks = new Webhooks(config.webhooks(), keyring, node.broker().outbox(), telemetry.registry(),
+                    config.configFile(), WEBHOOK_RELOAD);
             node.observe(webhooks);
         } else {
             this.webhooks = null;
@@ -54,7 +55,7 @@ public final class Rollcall implements AutoCloseable {
             return new RedisBroker(new RedisSettings(config.redisUri(), l.nodeLease(), l.redisCommandQueue(),
                     l.redisCommandTimeout(), l.redisReconnectMax()), nodeId, clock, telemetry.registry());
         }
-        return new MemoryBroker(nodeId);
+        return new MemoryBroker(nodeId, clock);
     }
 
     public static Rollcall start(ServerConfig config) throws InterruptedException {

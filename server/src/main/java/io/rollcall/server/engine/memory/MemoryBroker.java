@@ -19,10 +19,21 @@ public final class MemoryBroker implements Broker {
     private static final CompletableFuture<ChannelState> NOTHING = CompletableFuture.completedFuture(ChannelState.EMPTY);
     private static final CompletableFuture<List<String>> NO_NAMES = CompletableFuture.completedFuture(List.of());
     private final String nodeId;
+    private final MemoryOutbox outbox;
     private volatile Deliveries deliveries;
 
     public MemoryBroker(String nodeId) {
+        this(nodeId, java.time.Clock.systemUTC());
+    }
+
+    public MemoryBroker(String nodeId, java.time.Clock clock) {
         this.nodeId = Objects.requireNonNull(nodeId);
+        this.outbox = new MemoryOutbox(clock);
+    }
+
+    @Override
+    public io.rollcall.server.core.Outbox outbox() {
+        return outbox;
     }
 
     @Override
