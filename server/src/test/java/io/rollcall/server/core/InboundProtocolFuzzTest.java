@@ -5,14 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.rollcall.server.protocol.AblyException;
 import io.rollcall.server.protocol.Action;
-import io.rollcall.server.protocol.EncodedMessage;
 import io.rollcall.server.protocol.ProtocolCodec;
 import io.rollcall.server.protocol.ProtocolMessage;
 import io.rollcall.server.protocol.WireFormat;
 import io.rollcall.server.testing.TestServer;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Coverage-guided fuzzing of what the server does with a decoded frame ({@link InboundProtocol}): the input is a
@@ -24,43 +21,6 @@ class InboundProtocolFuzzTest {
     private static final class Server {
         static final TestServer SERVER = TestServer.start();
         static final Node NODE = SERVER.rollcall().node();
-    }
-
-    /** A socket that keeps what the core sends. */
-    static final class Recording implements Transport {
-        final List<ProtocolMessage> sent = new CopyOnWriteArrayList<>();
-        volatile boolean closed;
-
-        @Override
-        public WireFormat format() {
-            return WireFormat.JSON;
-        }
-
-        @Override
-        public Outcome send(EncodedMessage m) {
-            if (closed) {
-                return Outcome.CLOSED;
-            }
-            sent.add(m.message());
-            return Outcome.QUEUED;
-        }
-
-        @Override
-        public void sendAndClose(EncodedMessage m) {
-            send(m);
-            closed = true;
-        }
-
-        @Override
-        public void close() {
-            closed = true;
-        }
-
-        @Override
-        public List<EncodedMessage> retire() {
-            closed = true;
-            return List.of();
-        }
     }
 
     /**
@@ -87,7 +47,7 @@ class InboundProtocolFuzzTest {
         }
         Node node = Server.NODE;
         boolean limited = (data[0] & 1) == 1;
-        Recording socket = new Recording();
+        DyingSocketTest.Socket socket = new DyingSocketTest.Socket(); // keeps what the core sends
         String key = limited ? TestServer.LIMITED_KEY : TestServer.KEY;
         Connection c = node.connect(new Node.ConnectRequest(
                 node.authenticator().resolveClientId(node.authenticator().authenticateKey(key), "fuzz"), true, 0L, null), socket);
@@ -105,7 +65,7 @@ class InboundProtocolFuzzTest {
                     assertThat(e.error().statusCode()).as(e.error().toString()).isLessThan(500);
                     node.inbound().fatal(c, e.error());
                 }
-                if (socket.closed) {
+                if (socket.closing) {
                     break;
                 }
             }
