@@ -129,7 +129,13 @@ public record Limits(
         public Builder redisReconnectMax(Duration v) { redisReconnectMax = v; return this; }
         public Builder outcomeMemory(int v) { outcomeMemory = positive(v, "outcomeMemory"); return this; }
         public Builder maxPresenceMembersPerConnection(int v) { maxPresenceMembersPerConnection = positive(v, "maxPresenceMembersPerConnection"); return this; }
-        public Builder httpRequestTimeout(Duration v) { httpRequestTimeout = v; return this; }
+        public Builder httpRequestTimeout(Duration v) {
+            if (v.isNegative() || v.isZero()) {
+                throw new IllegalArgumentException("httpRequestTimeout must be positive, was " + v);
+            }
+            httpRequestTimeout = v;
+            return this;
+        }
         public Builder maxPendingConnections(int v) { maxPendingConnections = positive(v, "maxPendingConnections"); return this; }
         public Builder maxPendingConnectionsPerAddress(int v) { maxPendingConnectionsPerAddress = positive(v, "maxPendingConnectionsPerAddress"); return this; }
 
