@@ -28,6 +28,8 @@ public final class LimitSetting {
                 case "redisCommandQueue" -> b.redisCommandQueue(Integer.parseInt(value));
                 case "redisCommandTimeout" -> b.redisCommandTimeout(ConfigFile.duration(value));
                 case "redisReconnectMax" -> b.redisReconnectMax(ConfigFile.duration(value));
+                case "historyRetention" -> b.historyRetention(ConfigFile.duration(value));
+                case "historyMaxMessages" -> b.historyMaxMessages(Integer.parseInt(value));
                 default -> throw new IllegalArgumentException(source + ": unknown limit '" + name + "'");
             }
         } catch (NumberFormatException | java.time.format.DateTimeParseException e) {

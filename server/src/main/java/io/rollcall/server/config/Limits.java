@@ -27,7 +27,9 @@ public record Limits(
         Duration nodeLease,
         int redisCommandQueue,
         Duration redisCommandTimeout,
-        Duration redisReconnectMax) {
+        Duration redisReconnectMax,
+        Duration historyRetention,
+        int historyMaxMessages) {
 
     public static Builder builder() {
         return new Builder();
@@ -63,6 +65,8 @@ public record Limits(
         private int redisCommandQueue = 100_000;
         private Duration redisCommandTimeout = Duration.ofSeconds(5);
         private Duration redisReconnectMax = Duration.ofSeconds(1);
+        private Duration historyRetention = Duration.ofMinutes(2);
+        private int historyMaxMessages = 1_000;
 
         Builder() {}
 
@@ -88,6 +92,8 @@ public record Limits(
             redisCommandQueue = l.redisCommandQueue;
             redisCommandTimeout = l.redisCommandTimeout;
             redisReconnectMax = l.redisReconnectMax;
+            historyRetention = l.historyRetention;
+            historyMaxMessages = l.historyMaxMessages;
         }
 
         public Builder maxMessageSize(int v) { maxMessageSize = positive(v, "maxMessageSize"); return this; }
@@ -112,6 +118,8 @@ public record Limits(
         public Builder redisCommandQueue(int v) { redisCommandQueue = positive(v, "redisCommandQueue"); return this; }
         public Builder redisCommandTimeout(Duration v) { redisCommandTimeout = v; return this; }
         public Builder redisReconnectMax(Duration v) { redisReconnectMax = v; return this; }
+        public Builder historyRetention(Duration v) { historyRetention = v; return this; }
+        public Builder historyMaxMessages(int v) { historyMaxMessages = positive(v, "historyMaxMessages"); return this; }
 
         public Limits build() {
             if (maxMessageSize > maxFrameSize) {
@@ -121,7 +129,7 @@ public record Limits(
                     presenceGrace, outboundQueueMessages, resumeBufferMessages, maxPresenceMembers,
                     maxPresenceDataSize, syncPageSize, occupancyInterval, maxChannelsPerConnection,
                     tokenRenewalNotice, maxRestBodySize, channelRetention, replayMessages, nodeLease,
-                    redisCommandQueue, redisCommandTimeout, redisReconnectMax);
+                    redisCommandQueue, redisCommandTimeout, redisReconnectMax, historyRetention, historyMaxMessages);
         }
 
         private static int positive(int v, String name) {

@@ -22,6 +22,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.rollcall.server.core.Broker;
 import io.rollcall.server.core.ChannelKey;
 import io.rollcall.server.core.ChannelState;
+import io.rollcall.server.core.MessageHistory;
 import io.rollcall.server.core.Node;
 import io.rollcall.server.core.OccupancyMetrics;
 import io.rollcall.server.core.Publication;
@@ -103,8 +104,15 @@ public final class RedisBroker implements Broker {
     /** Set once close() starts: the notice of this node's own departure is then expected, not alarming. */
     private volatile boolean leaving;
 
-    /** Connects (failing at once if Redis cannot be reached) and starts renewing this node's lease. */
+    private final RedisHistory history;
+
     public RedisBroker(RedisSettings settings, String nodeId, Clock clock, MeterRegistry metrics) {
+        this(settings, nodeId, clock, metrics, 120_000, 1_000);
+    }
+
+    /** Connects (failing at once if Redis cannot be reached) and starts renewing this node's lease. */
+    public RedisBroker(RedisSettings settings, String nodeId, Clock clock, MeterRegistry metrics,
+                       long historyRetentionMs, int historyMaxMessages) {
         this.nodeId = Objects.requireNonNull(nodeId);
         this.clock = clock;
         this.leaseMs = settings.nodeLease().toMillis();
@@ -136,6 +144,7 @@ public final class RedisBroker implements Broker {
             return t;
         });
         this.redis = connection.async();
+        this.history = new RedisHistory(redis, clock, historyRetentionMs, historyMaxMessages);
         this.connected = true;
         this.healthySince = clock.millis();
         this.lastRenewal = healthySince;
@@ -209,8 +218,17 @@ public final class RedisBroker implements Broker {
         if (publication.kind() == Publication.Kind.MESSAGE) {
             Envelope e = new Envelope(Envelope.Kind.MESSAGE, nodeId, publication.originConnectionId(), null,
                     message.bytes(WireFormat.MSGPACK));
-            return confirmed(watch(redis.publish(RedisKeys.pubsub(channel), e.encode()).toCompletableFuture()));
+            // Stored and announced in one script: other nodes learn its history serial with it.
+            CompletableFuture<List<io.rollcall.server.core.HistorySerial>> stored = watch(history.appendAndNotify(
+                    channel, MessageHistory.Kind.MESSAGES, publication.items(), RedisKeys.pubsub(channel), e.encode()));
+            stored.thenAccept(serials -> {
+                if (!serials.isEmpty()) {
+                    deliveries.stored(channel, serials.get(serials.size() - 1));
+                }
+            });
+            return confirmed(stored);
         }
+        watch(history.append(channel, MessageHistory.Kind.PRESENCE, publication.items()));
         ChannelWrite write = new ChannelWrite(channel, nodeId);
         for (PresenceMessage p : publication.presence()) {
             if (p.action == PresenceMessage.LEAVE || p.action == PresenceMessage.ABSENT) {
@@ -239,13 +257,19 @@ public final class RedisBroker implements Broker {
                 return;
             }
             ChannelKey key = RedisKeys.fromPubsub(channel);
+            io.rollcall.server.core.HistorySerial serial = null;
+            if (message.length > 1 && message[0] == RedisHistory.STORED) {
+                RedisHistory.Stored stored = RedisHistory.Stored.parse(message);
+                serial = stored.serial();
+                message = stored.envelope();
+            }
             Envelope e = Envelope.decode(message);
             if (key == null || e.origin().equals(nodeId) || deliveries == null) {
                 return;
             }
             switch (e.kind()) {
                 case MESSAGE -> deliveries.deliver(key,
-                        Publication.messages(new EncodedMessage(e.message()), e.originConnectionId()).asReceived());
+                        Publication.messages(new EncodedMessage(e.message()), e.originConnectionId()).storedAt(serial).asReceived());
                 case PRESENCE -> {
                     ProtocolMessage pm = e.message();
                     deliveries.deliver(key, Publication.presence(new EncodedMessage(pm),
@@ -281,6 +305,11 @@ public final class RedisBroker implements Broker {
         buf.write(kind);
         buf.writeBytes(arg.getBytes(StandardCharsets.UTF_8));
         return buf.toByteArray();
+    }
+
+    @Override
+    public MessageHistory history() {
+        return history;
     }
 
     @Override
