@@ -282,10 +282,10 @@ public final class Node implements Broker.Deliveries {
     }
 
     @Override
-    public void stored(ChannelKey key, HistorySerial serial) {
+    public void stored(ChannelKey key, Publication publication, HistorySerial serial) {
         Channel ch = held(key);
         if (ch != null) {
-            ch.historyStored(serial);
+            ch.historyStored(publication.message(), serial);
         }
     }
 

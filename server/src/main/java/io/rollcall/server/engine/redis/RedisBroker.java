@@ -221,11 +221,8 @@ public final class RedisBroker implements Broker {
             // Stored and announced in one script: other nodes learn its history serial with it.
             CompletableFuture<List<io.rollcall.server.core.HistorySerial>> stored = watch(history.appendAndNotify(
                     channel, MessageHistory.Kind.MESSAGES, publication.items(), RedisKeys.pubsub(channel), e.encode()));
-            stored.thenAccept(serials -> {
-                if (!serials.isEmpty()) {
-                    deliveries.stored(channel, serials.get(serials.size() - 1));
-                }
-            });
+            stored.whenComplete((serials, error) -> deliveries.stored(channel, publication,
+                    serials == null || serials.isEmpty() ? null : serials.get(serials.size() - 1)));
             return confirmed(stored);
         }
         watch(history.append(channel, MessageHistory.Kind.PRESENCE, publication.items()));
