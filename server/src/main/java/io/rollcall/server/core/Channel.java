@@ -344,6 +344,10 @@ public final class Channel {
         ProtocolMessage pm = ProtocolMessage.of(Action.PRESENCE, name);
         pm.timestamp = now;
         pm.presence = events;
+        if (report) {
+            // The leaves of a dead node's members: synthesized by the one node that reaped it, kept once.
+            app.node().history().append(key, MessageHistory.Kind.PRESENCE, events);
+        }
         deliverPresence(new EncodedMessage(pm), events, null, !report);
     }
 

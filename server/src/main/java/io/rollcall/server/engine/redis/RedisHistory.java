@@ -55,8 +55,6 @@ final class RedisHistory implements MessageHistory {
             end
             return ids
             """;
-    private static final String APPEND_SHA = sha1Hex(APPEND);
-
     /** The first byte of a notice that carries its history serial ahead of the envelope. */
     static final byte STORED = 'S';
     private static final byte[] FIELD = RedisKeys.bytes("m");
@@ -95,14 +93,10 @@ final class RedisHistory implements MessageHistory {
             args[4 + 2 * i] = RedisKeys.bytes(Long.toString(m.timestamp > 0 ? Math.min(m.timestamp, now) : now));
             args[5 + 2 * i] = encode(m);
         }
-        byte[][] keys = {key(channel, kind)};
-        // By digest (the script body is not resent on every publish); loaded on first use or after a restart.
-        CompletableFuture<List<Object>> run = redis.<List<Object>>evalsha(APPEND_SHA, ScriptOutputType.MULTI, keys, args)
-                .toCompletableFuture()
-                .exceptionallyCompose(e -> isNoScript(e)
-                        ? redis.<List<Object>>eval(APPEND, ScriptOutputType.MULTI, keys, args).toCompletableFuture()
-                        : CompletableFuture.failedFuture(e));
-        return run.thenApply(ids -> {
+        // EVAL, not EVALSHA: a NOSCRIPT retry (first use, or after Redis restarted) would overtake later
+        // publications and break the per-publisher order other nodes rely on.
+        return redis.<List<Object>>eval(APPEND, ScriptOutputType.MULTI, new byte[][] {key(channel, kind)}, args)
+                .toCompletableFuture().thenApply(ids -> {
                     List<HistorySerial> out = new ArrayList<>(ids.size());
                     for (Object id : ids) {
                         out.add(HistorySerial.parse(new String((byte[]) id, StandardCharsets.US_ASCII)));
@@ -139,24 +133,6 @@ final class RedisHistory implements MessageHistory {
     @Override
     public void close() {
         // The broker owns the connection.
-    }
-
-    private static boolean isNoScript(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t.getMessage() != null && t.getMessage().contains("NOSCRIPT")) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static String sha1Hex(String script) {
-        try {
-            byte[] d = java.security.MessageDigest.getInstance("SHA-1").digest(script.getBytes(StandardCharsets.UTF_8));
-            return java.util.HexFormat.of().formatHex(d);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static byte[] field(StreamMessage<byte[], byte[]> m) {
