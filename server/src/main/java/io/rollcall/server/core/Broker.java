@@ -90,4 +90,12 @@ public interface Broker extends AutoCloseable {
     /** What one node holds of one channel. */
     record ChannelShare(ChannelKey channel, List<io.rollcall.server.protocol.PresenceMessage> members,
                         OccupancyMetrics.Snapshot occupancy) {}
+
+    /** A node with a live lease, and when that lease runs out (epoch ms). */
+    record NodeLease(String nodeId, long leaseExpires) {}
+
+    /** The nodes sharing this engine (just this one for an engine without a cluster). */
+    default CompletableFuture<List<NodeLease>> liveNodes() {
+        return CompletableFuture.completedFuture(List.of(new NodeLease(nodeId(), Long.MAX_VALUE)));
+    }
 }

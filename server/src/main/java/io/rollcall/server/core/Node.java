@@ -193,6 +193,9 @@ public final class Node implements Broker.Deliveries {
         long grace = req.remainPresentFor() != null ? req.remainPresentFor() : limits.presenceGrace().toMillis();
         Connection c = new Connection(id, key, app(req.auth().appId()), this, req.auth(), req.echo(), grace, transport);
         connections.put(id, c);
+        c.app().meters().connectionOpened();
+        log.atDebug().addKeyValue("connectionId", id).addKeyValue("appId", c.app().id())
+                .addKeyValue("clientId", c.clientId()).log("connection opened");
         c.deliver(connected(c, error));
         inbound.armTokenExpiry(c);
         return c;
@@ -245,7 +248,10 @@ public final class Node implements Broker.Deliveries {
         if (!c.markClosed()) {
             return;
         }
-        connections.remove(c.id(), c);
+        if (connections.remove(c.id(), c)) {
+            c.app().meters().connectionClosed();
+            log.atDebug().addKeyValue("connectionId", c.id()).addKeyValue("appId", c.app().id()).log("connection closed");
+        }
         for (Attachment a : c.attachmentList()) {
             a.channel.detach(c);
         }
