@@ -227,12 +227,14 @@ public final class RedisBroker implements Broker {
                     message.bytes(WireFormat.MSGPACK));
             // Stored and announced in one script: other nodes learn its history serial with it.
             CompletableFuture<List<io.rollcall.server.core.HistorySerial>> stored = watch(history.appendAndNotify(
-                    channel, MessageHistory.Kind.MESSAGES, publication.items(), RedisKeys.pubsub(channel), e.encode()));
+                    channel, MessageHistory.Kind.MESSAGES, publication.items(), RedisKeys.pubsub(channel), e.encode(),
+                    message.bytes(WireFormat.MSGPACK)));
             stored.whenComplete((serials, error) -> deliveries.stored(channel, publication,
                     serials == null || serials.isEmpty() ? null : serials.get(serials.size() - 1)));
             return confirmed(stored);
         }
-        watch(history.append(channel, MessageHistory.Kind.PRESENCE, publication.items()));
+        watch(history.appendAndNotify(channel, MessageHistory.Kind.PRESENCE, publication.items(), null, null,
+                message.bytes(WireFormat.MSGPACK)));
         ChannelWrite write = new ChannelWrite(channel, nodeId);
         for (PresenceMessage p : publication.presence()) {
             if (p.action == PresenceMessage.LEAVE || p.action == PresenceMessage.ABSENT) {
