@@ -33,6 +33,8 @@ public final class LimitSetting {
                 case "httpRequestTimeout" -> b.httpRequestTimeout(ConfigFile.duration(value));
                 case "maxPendingConnections" -> b.maxPendingConnections(Integer.parseInt(value));
                 case "maxPendingConnectionsPerAddress" -> b.maxPendingConnectionsPerAddress(Integer.parseInt(value));
+                case "historyRetention" -> b.historyRetention(ConfigFile.duration(value));
+                case "historyMaxMessages" -> b.historyMaxMessages(Integer.parseInt(value));
                 default -> throw new IllegalArgumentException(source + ": unknown limit '" + name + "'");
             }
         } catch (NumberFormatException | java.time.format.DateTimeParseException e) {

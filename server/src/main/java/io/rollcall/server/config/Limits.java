@@ -32,7 +32,9 @@ public record Limits(
         int maxPresenceMembersPerConnection,
         Duration httpRequestTimeout,
         int maxPendingConnections,
-        int maxPendingConnectionsPerAddress) {
+        int maxPendingConnectionsPerAddress,
+        Duration historyRetention,
+        int historyMaxMessages) {
 
     public static Builder builder() {
         return new Builder();
@@ -73,6 +75,8 @@ public record Limits(
         private Duration httpRequestTimeout = Duration.ofSeconds(10);
         private int maxPendingConnections = 10_000;
         private int maxPendingConnectionsPerAddress = 1_000;
+        private Duration historyRetention = Duration.ofMinutes(2);
+        private int historyMaxMessages = 1_000;
 
         Builder() {}
 
@@ -103,6 +107,8 @@ public record Limits(
             httpRequestTimeout = l.httpRequestTimeout;
             maxPendingConnections = l.maxPendingConnections;
             maxPendingConnectionsPerAddress = l.maxPendingConnectionsPerAddress;
+            historyRetention = l.historyRetention;
+            historyMaxMessages = l.historyMaxMessages;
         }
 
         public Builder maxMessageSize(int v) { maxMessageSize = positive(v, "maxMessageSize"); return this; }
@@ -138,6 +144,8 @@ public record Limits(
         }
         public Builder maxPendingConnections(int v) { maxPendingConnections = positive(v, "maxPendingConnections"); return this; }
         public Builder maxPendingConnectionsPerAddress(int v) { maxPendingConnectionsPerAddress = positive(v, "maxPendingConnectionsPerAddress"); return this; }
+        public Builder historyRetention(Duration v) { historyRetention = v; return this; }
+        public Builder historyMaxMessages(int v) { historyMaxMessages = positive(v, "historyMaxMessages"); return this; }
 
         public Limits build() {
             if (maxMessageSize > maxFrameSize) {
@@ -149,7 +157,7 @@ public record Limits(
                     tokenRenewalNotice, maxRestBodySize, channelRetention, replayMessages, nodeLease,
                     redisCommandQueue, redisCommandTimeout, redisReconnectMax, outcomeMemory,
                     maxPresenceMembersPerConnection, httpRequestTimeout, maxPendingConnections,
-                    maxPendingConnectionsPerAddress);
+                    maxPendingConnectionsPerAddress, historyRetention, historyMaxMessages);
         }
 
         private static int positive(int v, String name) {

@@ -118,6 +118,7 @@ public final class InboundProtocol {
                         "Channel denied access based on given capability; channel = " + name);
             }
             Map<String, String> params = pm.params == null ? Map.of() : new LinkedHashMap<>(pm.params);
+            Rewind.parse(params.get("rewind"));
             String occupancy = OccupancyParam.category(params.get("occupancy"));
             if (occupancy != null && !auth.capability().permits(name, Operation.CHANNEL_METADATA)) {
                 throw new AblyException(40160, 401,
