@@ -54,9 +54,12 @@ public final class Rollcall implements AutoCloseable {
         if (config.engine().equals("redis")) {
             Limits l = config.limits();
             return new RedisBroker(new RedisSettings(config.redisUri(), l.nodeLease(), l.redisCommandQueue(),
-                    l.redisCommandTimeout(), l.redisReconnectMax()), nodeId, clock, telemetry.registry());
+                    l.redisCommandTimeout(), l.redisReconnectMax()), nodeId, clock, telemetry.registry(),
+                    l.historyRetention().toMillis(), l.historyMaxMessages());
         }
-        return new MemoryBroker(nodeId, clock);
+        Limits l = config.limits();
+        return new MemoryBroker(nodeId, clock, new io.rollcall.server.engine.memory.MemoryHistory(clock,
+                l.historyRetention().toMillis(), l.historyMaxMessages()));
     }
 
     public static Rollcall start(ServerConfig config) throws InterruptedException {

@@ -50,8 +50,15 @@ public final class App {
         while (true) {
             Channel ch = channels.computeIfAbsent(name, n -> {
                 Channel created = new Channel(this, n);
-                node.broker().subscribe(new ChannelKey(id, n))
-                        .whenComplete((state, error) -> created.seed(error == null ? state : null));
+                ChannelKey key = new ChannelKey(id, n);
+                // History's head is read after subscribing, so every later message comes with its serial.
+                node.broker().subscribe(key)
+                        .handle((state, error) -> error == null ? state : null)
+                        .thenCompose(state -> node.history().head(key, MessageHistory.Kind.MESSAGES)
+                                .handle((head, error) -> {
+                                    created.seed(state, error == null ? head : null);
+                                    return null;
+                                }));
                 return created;
             });
             if (!ch.isClosed()) {

@@ -11,6 +11,8 @@ public final class Attachment {
     /** Null when the attach asked for no occupancy events; else "metrics" or one category name. */
     String occupancyCategory;
     Map<String, String> params;
+    /** The channel's history serial when this attachment was (re-)attached: older messages come from history. */
+    HistorySerial historyCut;
     /** The occupancy last sent to this attachment, so no subscriber gets the same reading twice. */
     OccupancyMetrics.Snapshot lastOccupancy;
 

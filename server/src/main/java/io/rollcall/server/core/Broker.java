@@ -23,6 +23,9 @@ public interface Broker extends AutoCloseable {
      */
     CompletableFuture<ChannelState> subscribe(ChannelKey channel);
 
+    /** Where the engine keeps channels' history (every publication goes into it as it is published). */
+    MessageHistory history();
+
     /** This node no longer holds the channel. */
     void unsubscribe(ChannelKey channel);
 
@@ -75,6 +78,13 @@ public interface Broker extends AutoCloseable {
 
         /** Another node took over one of this node's connections by resuming it there. */
         void takeOver(String connectionKey);
+
+        /**
+         * This node's own publication, delivered before the engine stored it, is now in history at that serial
+         * (null: the engine could not store it).
+         */
+        default void stored(ChannelKey channel, Publication publication, HistorySerial serial) {
+        }
 
         /** This node's own members and occupancy share per held channel, for re-registering with the engine. */
         List<ChannelShare> shares();

@@ -35,6 +35,16 @@ public final class Channel {
     private final OccupancyMetrics occupancy = new OccupancyMetrics();
     private final OccupancyEvents occupancyEvents;
     private long serial;
+    /** The newest history serial this node knows the channel has: the attach point of the next ATTACH. */
+    private HistorySerial historyHead = HistorySerial.ZERO;
+    /**
+     * This node's own messages already delivered here but not yet stored by the engine (Redis), oldest first:
+     * beyond the attach point, yet not live for an attachment made now, so a new attachment gets them first.
+     */
+    private final java.util.ArrayDeque<Unstored> unstored = new java.util.ArrayDeque<>();
+    private static final int MAX_UNSTORED = 10_000;
+
+    private record Unstored(EncodedMessage message, String originConnectionId) {}
     private long lastActive;
     private boolean closed;
     /** Whether this node has a share or members here, as last reported to the engine. */
@@ -93,6 +103,7 @@ public final class Channel {
             return true;
         }
         Attachment a = attachments.get(conn);
+        boolean fresh = a == null;
         if (a == null) {
             a = new Attachment(conn, this);
             attachments.put(conn, a);
@@ -108,11 +119,17 @@ public final class Channel {
 
         boolean syncFollows = a.has(Flags.PRESENCE_SUBSCRIBE) && presence.size() > 0;
         // RESUMED only when nothing the client missed is beyond what can be replayed: never a silent gap.
-        boolean continuous = resumed && conn.canReplay(name, req.channelSerial());
+        // Nor when its members left while it was away: without RESUMED the SDK re-enters them (RTP17i).
+        boolean membersLeft = conn.takePresenceLeft(name);
+        boolean continuous = resumed && conn.canReplay(name, req.channelSerial()) && !membersLeft;
         ProtocolMessage attached = ProtocolMessage.of(Action.ATTACHED, name);
         attached.flags = a.modes | (syncFollows ? Flags.HAS_PRESENCE : 0) | (continuous ? Flags.RESUMED : 0);
-        // Always present: chat-js messages need an attach serial even on a channel with no traffic yet.
-        attached.channelSerial = Long.toString(serial, 36);
+        // Always present: chat-js messages need an attach serial even on a channel with no traffic yet. After
+        // the ':' the attach point in history: what untilAttach reads up to (from_serial) and rewind replays.
+        if (fresh) {
+            a.historyCut = historyHead;
+        }
+        attached.channelSerial = Long.toString(serial, 36) + ':' + a.historyCut;
         attached.params = req.params().isEmpty() ? null : req.params();
         conn.deliver(new EncodedMessage(attached));
         if (syncFollows) {
@@ -123,10 +140,68 @@ public final class Channel {
             conn.replaySince(name, req.channelSerial());
         }
         conn.releaseHeld(name);
+        List<EncodedMessage> inFlight = fresh && a.has(Flags.SUBSCRIBE) ? unstoredFor(conn) : List.of();
+        Rewind rewind = Rewind.parse(req.params().get("rewind"));
+        if (rewind != null && !rewind.isNone() && fresh && !resumed && a.has(Flags.SUBSCRIBE)) {
+            rewind(conn, rewind, a.historyCut, inFlight);
+        } else {
+            inFlight.forEach(conn::deliver);
+        }
         occupancyEvents.addSubscriber(a);
         touch();
         changed();
         return true;
+    }
+
+    /**
+     * Delivers the messages up to the attach point that the rewind param asks for, right after ATTACHED: live
+     * messages wait meanwhile, and follow them (those up to the attach point are not delivered live).
+     */
+    private void rewind(Connection conn, Rewind rewind, HistorySerial cut, List<EncodedMessage> inFlight) {
+        conn.holdChannel(name);
+        long now = app.node().clock().millis();
+        HistorySerial from = rewind.millis() > 0 ? HistorySerial.atStartOf(now - rewind.millis()) : HistorySerial.ZERO;
+        app.node().history().query(key, MessageHistory.Kind.MESSAGES, new HistoryQuery(from, cut, false, rewind.count()))
+                .whenComplete((entries, error) -> {
+                    List<EncodedMessage> out = new ArrayList<>();
+                    if (entries != null) {
+                        for (int i = entries.size() - 1; i >= 0; i--) {
+                            io.rollcall.server.protocol.Message m = (io.rollcall.server.protocol.Message) entries.get(i).message();
+                            ProtocolMessage pm = ProtocolMessage.of(Action.MESSAGE, name);
+                            pm.connectionId = m.connectionId;
+                            pm.timestamp = m.timestamp;
+                            pm.messages = List.of(m);
+                            out.add(new EncodedMessage(pm));
+                        }
+                    }
+                    out.addAll(inFlight);
+                    conn.releaseHeld(name, out);
+                });
+    }
+
+    /** An own publication delivered before the engine stored it is now in history at that serial (or never will be). */
+    synchronized void historyStored(EncodedMessage message, HistorySerial stored) {
+        historyHead = HistorySerial.max(historyHead, stored);
+        unstored.removeIf(u -> u.message() == message);
+    }
+
+    /** What a new attachment of that connection must get of the messages not yet stored. */
+    private List<EncodedMessage> unstoredFor(Connection conn) {
+        if (unstored.isEmpty()) {
+            return List.of();
+        }
+        List<EncodedMessage> out = new ArrayList<>(unstored.size());
+        for (Unstored u : unstored) {
+            if (conn.echo() || !conn.id().equals(u.originConnectionId())) {
+                out.add(u.message());
+            }
+        }
+        return out;
+    }
+
+    synchronized void seed(ChannelState state, HistorySerial head) {
+        historyHead = HistorySerial.max(historyHead, head);
+        seed(state);
     }
 
     /**
@@ -238,6 +313,19 @@ public final class Channel {
         if (touchedShares != null) {
             touchedShares.add(nodeId);
         }
+        if (reapedHere) {
+            // The leaves of a dead node's members go into presence history once: from the node that reaped it.
+            long now = app.node().clock().millis();
+            List<PresenceMessage> leaves = new ArrayList<>();
+            for (PresenceMessage m : presence.snapshot()) {
+                if (Node.owns(nodeId, m.connectionId)) {
+                    leaves.add(synthesizedLeave(m, now));
+                }
+            }
+            if (!leaves.isEmpty()) {
+                app.node().history().append(key, MessageHistory.Kind.PRESENCE, leaves);
+            }
+        }
         replaceMembers(m -> Node.owns(nodeId, m.connectionId), List.of(), false);
         changed();
     }
@@ -336,13 +424,25 @@ public final class Channel {
      * Fans a MESSAGE out to subscribers: one encoding per format, shared by every recipient. Another node's
      * message takes this node's next channel serial first (not yet encoded, so nothing is encoded twice).
      */
-    synchronized void deliverMessages(EncodedMessage message, String originConnectionId, boolean fromPeer) {
+    synchronized void deliverMessages(EncodedMessage message, String originConnectionId, boolean fromPeer,
+                                      HistorySerial stored) {
         if (fromPeer) {
             stampSerial(message.message());
+        }
+        if (stored != null) {
+            historyHead = HistorySerial.max(historyHead, stored);
+        } else if (!fromPeer) {
+            if (unstored.size() >= MAX_UNSTORED) {
+                unstored.pollFirst();
+            }
+            unstored.addLast(new Unstored(message, originConnectionId));
         }
         for (Attachment a : attachments.values()) {
             if (!a.has(Flags.SUBSCRIBE)) {
                 continue;
+            }
+            if (stored != null && a.historyCut != null && stored.compareTo(a.historyCut) <= 0) {
+                continue; // before its attach point: history (rewind, untilAttach) has it
             }
             Connection c = a.connection;
             if (!c.echo() && c.id().equals(originConnectionId)) {
@@ -395,6 +495,10 @@ public final class Channel {
         changed();
     }
 
+    synchronized boolean hasMembersOf(String connectionId) {
+        return !presence.ofConnection(connectionId).isEmpty();
+    }
+
     /** Members leave with a synthesized LEAVE whose id does not start with their connectionId (RTP2b). */
     synchronized void leaveMembersOf(String connectionId) {
         List<PresenceMessage> gone = presence.ofConnection(connectionId);
@@ -430,6 +534,11 @@ public final class Channel {
 
     synchronized int memberCount() {
         return presence.size();
+    }
+
+    /** Members one connection holds here (several when it is a wildcard connection). */
+    synchronized int memberCountOf(String connectionId) {
+        return presence.countOf(connectionId);
     }
 
     public synchronized List<PresenceMessage> members() {

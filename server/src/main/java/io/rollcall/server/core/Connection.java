@@ -16,8 +16,9 @@ import java.util.concurrent.ScheduledFuture;
 
 /**
  * A client connection: identity, attachments and the outbound path. It outlives its socket: when the
- * transport drops, messages for it are buffered (bounded) until it resumes on a new socket, or until the
- * presence grace period ends and it is discarded.
+ * transport drops, messages for it are buffered (bounded) until it resumes on a new socket. Its presence
+ * members leave once the presence grace period ends; the connection itself is discarded once
+ * {@code connectionStateTtl} ends (or the grace period, if longer) without a resume.
  */
 public final class Connection {
     enum State { ACTIVE, DISCONNECTED, CLOSED }
@@ -34,8 +35,10 @@ public final class Connection {
     private volatile boolean holding;
     final ConcurrentMap<String, Attachment> attachments = new ConcurrentHashMap<>();
     final InboundRate inboundRate;
-    /** The next msgSerial we expect; lower ones are retransmits after a resume and are re-acked, not re-run. */
+    /** The next msgSerial we expect; lower ones are retransmits after a resume, answered as the original was. */
     long nextMsgSerial;
+    /** What became of recent msgSerials, for those retransmits. */
+    final RecentOutcomes outcomes;
     /** The last acknowledgement in msgSerial order; each next one waits for it (see InboundProtocol). */
     volatile java.util.concurrent.CompletableFuture<Void> acks = java.util.concurrent.CompletableFuture.completedFuture(null);
 
@@ -48,6 +51,10 @@ public final class Connection {
     private java.util.Map<String, Long> evicted;
     private boolean continuityLost;
     private ScheduledFuture<?> graceTimer;
+    /** Ends the presence grace period while disconnected, when it is shorter than the connection state ttl. */
+    private ScheduledFuture<?> presenceTimer;
+    /** Channels whose members left while the client was away: their re-attach is not RESUMED, so it re-enters. */
+    private Set<String> presenceLeft;
     private ScheduledFuture<?> authTimer;
 
     Connection(String id, String key, App app, Node node, AuthContext auth, boolean echo, long presenceGraceMs, Transport transport) {
@@ -60,6 +67,7 @@ public final class Connection {
         this.presenceGraceMs = presenceGraceMs;
         this.transport = transport;
         this.inboundRate = new InboundRate(node.limits().maxInboundRate(), node.clock().millis());
+        this.outcomes = new RecentOutcomes(node.limits().outcomeMemory());
     }
 
     public String id() {
@@ -220,7 +228,9 @@ public final class Connection {
 
     private static long serial(String s) {
         try {
-            return Long.parseLong(s, 36);
+            // An attach serial carries its history point after a ':' (see Channel.attach).
+            int colon = s.indexOf(':');
+            return Long.parseLong(colon < 0 ? s : s.substring(0, colon), 36);
         } catch (NumberFormatException e) {
             return Long.MIN_VALUE;
         }
@@ -245,12 +255,32 @@ public final class Connection {
         }
     }
 
+    /** Holds the channel's traffic until {@link #releaseHeld(String, List)} (a rewind being read). */
+    synchronized void holdChannel(String channel) {
+        awaitingReattach.add(channel);
+        holding = true;
+    }
+
     /** After the re-ATTACHED of a channel: sends what was held for it, in order, and stops holding it. */
     synchronized void releaseHeld(String channel) {
+        releaseHeld(channel, List.of());
+    }
+
+    /** Sends {@code first}, then what was held for the channel, and stops holding it (unless it was let go). */
+    synchronized void releaseHeld(String channel, List<EncodedMessage> first) {
         if (!awaitingReattach.remove(channel)) {
             return;
         }
         Transport t = transport;
+        if (t != null) {
+            for (EncodedMessage m : first) {
+                send(t, m);
+            }
+        } else {
+            for (int i = first.size() - 1; i >= 0; i--) {
+                resumeBuffer.addFirst(first.get(i));
+            }
+        }
         for (Iterator<EncodedMessage> it = resumeBuffer.iterator(); it.hasNext(); ) {
             EncodedMessage m = it.next();
             if (channel.equals(m.message().channel)) {
@@ -281,7 +311,10 @@ public final class Connection {
     }
 
 
-    /** The socket went away without CLOSE: wait for a resume until the presence grace period ends. */
+    /**
+     * The socket went away without CLOSE: members stay for the presence grace period, the connection (and
+     * what is held for it) for the connection state ttl, awaiting a resume.
+     */
     synchronized void transportLost(Transport lost, List<EncodedMessage> unsent) {
         if (transport != lost || state != State.ACTIVE) {
             return;
@@ -289,8 +322,30 @@ public final class Connection {
         transport = null;
         holdForReattach(unsent);
         state = State.DISCONNECTED;
-        graceTimer = node.scheduler().schedule(() -> node.expire(this), presenceGraceMs,
+        long ttl = node.limits().connectionStateTtl().toMillis();
+        if (presenceGraceMs < ttl) {
+            presenceTimer = node.scheduler().schedule(() -> node.presenceExpired(this), presenceGraceMs,
+                    java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+        graceTimer = node.scheduler().schedule(() -> node.expire(this), Math.max(ttl, presenceGraceMs),
                 java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /** Still away when the grace period ended: its members on that channel leave, and its re-attach will not be RESUMED. */
+    synchronized boolean presenceLeaving(String channel) {
+        if (state != State.DISCONNECTED) {
+            return false;
+        }
+        if (presenceLeft == null) {
+            presenceLeft = new HashSet<>();
+        }
+        presenceLeft.add(channel);
+        return true;
+    }
+
+    /** Whether its members on the channel left while it was away (asked once, on the re-attach). */
+    synchronized boolean takePresenceLeft(String channel) {
+        return presenceLeft != null && presenceLeft.remove(channel);
     }
 
     /**
@@ -318,6 +373,10 @@ public final class Connection {
             graceTimer.cancel(false);
             graceTimer = null;
         }
+        if (presenceTimer != null) {
+            presenceTimer.cancel(false);
+            presenceTimer = null;
+        }
         next.send(connected);
         // Held channel traffic is released channel by channel as the client re-attaches.
         transport = next;
@@ -339,6 +398,9 @@ public final class Connection {
         resumeBuffer.clear();
         if (graceTimer != null) {
             graceTimer.cancel(false);
+        }
+        if (presenceTimer != null) {
+            presenceTimer.cancel(false);
         }
         if (authTimer != null) {
             authTimer.cancel(false);

@@ -91,6 +91,11 @@ public final class Node implements Broker.Deliveries {
         return telemetry;
     }
 
+    /** Channels' message and presence history, as the engine keeps it. */
+    public MessageHistory history() {
+        return broker.history();
+    }
+
     public ScheduledExecutorService scheduler() {
         return scheduler;
     }
@@ -276,7 +281,16 @@ public final class Node implements Broker.Deliveries {
         c.transportLost(t, unsent);
     }
 
-    /** The grace period ended with no resume: members leave, attachments go, the connection is forgotten. */
+    /** The presence grace period ended with no resume: its members leave; the connection stays for a resume. */
+    void presenceExpired(Connection c) {
+        for (Attachment a : c.attachmentList()) {
+            if (a.channel.hasMembersOf(c.id()) && c.presenceLeaving(a.channel.name())) {
+                a.channel.leaveMembersOf(c.id());
+            }
+        }
+    }
+
+    /** The connection state ttl ended with no resume: members leave, attachments go, the connection is forgotten. */
     void expire(Connection c) {
         log.debug("connection {} expired without resuming", c.id());
         discard(c);
@@ -307,7 +321,8 @@ public final class Node implements Broker.Deliveries {
             return;
         }
         if (publication.kind() == Publication.Kind.MESSAGE) {
-            ch.deliverMessages(publication.message(), publication.originConnectionId(), publication.fromPeer());
+            ch.deliverMessages(publication.message(), publication.originConnectionId(), publication.fromPeer(),
+                    publication.historySerial());
         } else {
             ch.deliverPresence(publication.message(), publication.presence(), publication.originConnectionId(),
                     publication.fromPeer());
@@ -323,6 +338,14 @@ public final class Node implements Broker.Deliveries {
     private Channel held(ChannelKey key) {
         App app = apps.get(key.appId());
         return app == null ? null : app.existing(key.channel());
+    }
+
+    @Override
+    public void stored(ChannelKey key, Publication publication, HistorySerial serial) {
+        Channel ch = held(key);
+        if (ch != null) {
+            ch.historyStored(publication.message(), serial);
+        }
     }
 
     @Override

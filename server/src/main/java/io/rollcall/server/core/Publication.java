@@ -9,22 +9,41 @@ import java.util.List;
  * decoded events so each node can update its replica of the presence set). {@code originConnectionId} lets
  * nodes honour {@code echo=false} and echo presence back to its sender. {@code fromPeer} marks one that
  * another node published: this node restamps it with its own channel serial and leaves integrations to the
- * publishing node, so each event is reported once.
+ * publishing node, so each event is reported once. {@code historySerial}, when the engine knows it at
+ * delivery, is where the last of its messages sits in the channel's history.
  */
 public record Publication(Kind kind, EncodedMessage message, List<PresenceMessage> presence, String originConnectionId,
-                          boolean fromPeer) {
+                          boolean fromPeer, HistorySerial historySerial) {
     public enum Kind { MESSAGE, PRESENCE }
 
     public static Publication messages(EncodedMessage message, String originConnectionId) {
-        return new Publication(Kind.MESSAGE, message, List.of(), originConnectionId, false);
+        return new Publication(Kind.MESSAGE, message, List.of(), originConnectionId, false, null);
     }
 
     public static Publication presence(EncodedMessage message, List<PresenceMessage> events, String originConnectionId) {
-        return new Publication(Kind.PRESENCE, message, events, originConnectionId, false);
+        return new Publication(Kind.PRESENCE, message, events, originConnectionId, false, null);
     }
 
     /** The same publication as received from another node. */
     public Publication asReceived() {
-        return new Publication(kind, message, presence, originConnectionId, true);
+        return new Publication(kind, message, presence, originConnectionId, true, historySerial);
+    }
+
+    /** The same publication, stored in history at that serial. */
+    public Publication storedAt(HistorySerial serial) {
+        return new Publication(kind, message, presence, originConnectionId, fromPeer, serial);
+    }
+
+    /** What goes into the channel's history: the messages or presence events as published. */
+    public List<? extends io.rollcall.server.protocol.BaseMessage> items() {
+        if (kind == Kind.PRESENCE) {
+            return presence;
+        }
+        List<io.rollcall.server.protocol.Message> m = message.message().messages;
+        return m == null ? List.of() : m;
+    }
+
+    public MessageHistory.Kind historyKind() {
+        return kind == Kind.PRESENCE ? MessageHistory.Kind.PRESENCE : MessageHistory.Kind.MESSAGES;
     }
 }

@@ -60,12 +60,22 @@ final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRequest> 
             write(ctx, req, error(WireFormat.JSON, new ErrorInfo(40000, 400, "Malformed HTTP request")));
             return;
         }
+        String path;
+        try {
+            io.netty.handler.codec.http.QueryStringDecoder qs = new io.netty.handler.codec.http.QueryStringDecoder(req.uri());
+            path = qs.path();
+            qs.parameters();
+        } catch (IllegalArgumentException e) {
+            // Bad percent-encoding (%ZZ, a lone %): the client's error, answered like any other.
+            node.telemetry().error(40000);
+            write(ctx, req, error(WireFormat.JSON, new ErrorInfo(40000, 400, "Malformed request URI: " + e.getMessage())));
+            return;
+        }
         HttpHeaders h = req.headers();
         if (h.containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
             realtime.upgrade(ctx, req);
             return;
         }
-        String path = new io.netty.handler.codec.http.QueryStringDecoder(req.uri()).path();
         if (req.method().equals(HttpMethod.OPTIONS)) {
             write(ctx, req, new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NO_CONTENT));
             return;
@@ -128,6 +138,13 @@ final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRequest> 
         });
     }
 
+    /** Whatever a hostile peer provokes in Netty is its problem: logged quietly, the socket closed. */
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("HTTP connection error from {}", ctx.channel().remoteAddress(), cause);
+        ctx.close();
+    }
+
     private FullHttpResponse respond(RestRequest restReq, RestResponse r, Throwable failure) {
         Throwable e = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
                 ? failure.getCause() : failure;
@@ -158,12 +175,15 @@ final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRequest> 
 
     private FullHttpResponse encode(WireFormat format, RestResponse r) {
         ProtocolCodec codec = ProtocolCodec.of(format);
-        byte[] body = r.value() instanceof RestApi.Presences p ? codec.encodePresence(p.list()) : codec.encodeValue(r.value());
+        byte[] body = r.value() instanceof RestApi.Presences p ? codec.encodePresence(p.list())
+                : r.value() instanceof RestApi.Messages m ? codec.encodeMessages(m.list()) : codec.encodeValue(r.value());
         FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, r.status(), Unpooled.wrappedBuffer(body));
         // Exactly the bare media type: the SDKs compare it without a charset.
         res.headers().set(HttpHeaderNames.CONTENT_TYPE, format.contentType());
-        for (Map.Entry<String, String> e : r.headers().entrySet()) {
-            res.headers().add(e.getKey(), e.getValue());
+        for (Map.Entry<String, java.util.List<String>> e : r.headers().entrySet()) {
+            for (String v : e.getValue()) {
+                res.headers().add(e.getKey(), v);
+            }
         }
         return res;
     }

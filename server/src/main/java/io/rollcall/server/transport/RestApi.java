@@ -36,14 +36,19 @@ final class RestApi {
     /** A presence list, encoded with the presence codec rules (data encodings per format). */
     record Presences(List<PresenceMessage> list) {}
 
+    /** A message list, encoded with the message codec rules. */
+    record Messages(List<Message> list) {}
+
     private static final int DEFAULT_LIMIT = 100;
-    private static final int MAX_LIMIT = 1000;
+    static final int MAX_LIMIT = 1000;
 
     private final Node node;
     private final AtomicLong restSerial = new AtomicLong();
+    private final HistoryEndpoints history;
 
     RestApi(Node node) {
         this.node = node;
+        this.history = new HistoryEndpoints(node);
     }
 
     /** Answers now, or later for what needs the engine (a channel held by other nodes). */
@@ -71,6 +76,12 @@ final class RestApi {
                 String channel = ChannelName.validate(req.segment(1));
                 if (m.equals(HttpMethod.POST) && n == 3 && "messages".equals(req.segment(2))) {
                     return publish(req, authenticate(req), channel);
+                }
+                if (m.equals(HttpMethod.GET) && n == 3 && ("messages".equals(req.segment(2)) || "history".equals(req.segment(2)))) {
+                    return history.messages(req, authenticate(req), channel);
+                }
+                if (m.equals(HttpMethod.GET) && n == 4 && "presence".equals(req.segment(2)) && "history".equals(req.segment(3))) {
+                    return history.presence(req, authenticate(req), channel);
                 }
                 if (m.equals(HttpMethod.GET) && n == 3 && "presence".equals(req.segment(2))) {
                     return presence(req, authenticate(req), channel);
@@ -147,6 +158,7 @@ final class RestApi {
         }
         long size = 0;
         for (Message msg : messages) {
+            io.rollcall.server.protocol.MessageEncoding.validate(msg);
             size += PayloadSize.of(msg);
         }
         if (size > node.limits().maxMessageSize()) {
@@ -484,7 +496,7 @@ final class RestApi {
         }
     }
 
-    private static int limit(RestRequest req) {
+    static int limit(RestRequest req) {
         String l = req.param("limit");
         if (l == null) {
             return DEFAULT_LIMIT;
@@ -500,7 +512,7 @@ final class RestApi {
         }
     }
 
-    private static String urlEncode(String s) {
+    static String urlEncode(String s) {
         return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }
 }

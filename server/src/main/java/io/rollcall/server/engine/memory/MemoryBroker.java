@@ -3,6 +3,7 @@ package io.rollcall.server.engine.memory;
 import io.rollcall.server.core.Broker;
 import io.rollcall.server.core.ChannelKey;
 import io.rollcall.server.core.ChannelState;
+import io.rollcall.server.core.HistorySerial;
 import io.rollcall.server.core.OccupancyMetrics;
 import io.rollcall.server.core.Publication;
 import java.util.List;
@@ -20,6 +21,7 @@ public final class MemoryBroker implements Broker {
     private static final CompletableFuture<List<String>> NO_NAMES = CompletableFuture.completedFuture(List.of());
     private final String nodeId;
     private final MemoryOutbox outbox;
+    private final MemoryHistory history;
     private volatile Deliveries deliveries;
 
     public MemoryBroker(String nodeId) {
@@ -27,13 +29,23 @@ public final class MemoryBroker implements Broker {
     }
 
     public MemoryBroker(String nodeId, java.time.Clock clock) {
+        this(nodeId, clock, new MemoryHistory(clock, 120_000, 1_000));
+    }
+
+    public MemoryBroker(String nodeId, java.time.Clock clock, MemoryHistory history) {
         this.nodeId = Objects.requireNonNull(nodeId);
         this.outbox = new MemoryOutbox(clock);
+        this.history = Objects.requireNonNull(history);
     }
 
     @Override
     public io.rollcall.server.core.Outbox outbox() {
         return outbox;
+    }
+
+    @Override
+    public MemoryHistory history() {
+        return history;
     }
 
     @Override
@@ -48,7 +60,9 @@ public final class MemoryBroker implements Broker {
 
     @Override
     public CompletableFuture<Void> publish(ChannelKey channel, Publication publication) {
-        deliveries.deliver(channel, publication);
+        // Stored first (at once, in memory), so the delivery knows its place in history.
+        List<HistorySerial> serials = history.append(channel, publication.historyKind(), publication.items()).join();
+        deliveries.deliver(channel, serials.isEmpty() ? publication : publication.storedAt(serials.get(serials.size() - 1)));
         return DONE;
     }
 
@@ -87,5 +101,6 @@ public final class MemoryBroker implements Broker {
 
     @Override
     public void close() {
+        history.close();
     }
 }

@@ -22,6 +22,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.rollcall.server.core.Broker;
 import io.rollcall.server.core.ChannelKey;
 import io.rollcall.server.core.ChannelState;
+import io.rollcall.server.core.MessageHistory;
 import io.rollcall.server.core.Node;
 import io.rollcall.server.core.OccupancyMetrics;
 import io.rollcall.server.core.Publication;
@@ -114,8 +115,15 @@ public final class RedisBroker implements Broker {
     /** Set once close() starts: the notice of this node's own departure is then expected, not alarming. */
     private volatile boolean leaving;
 
-    /** Connects (failing at once if Redis cannot be reached) and starts renewing this node's lease. */
+    private final RedisHistory history;
+
     public RedisBroker(RedisSettings settings, String nodeId, Clock clock, MeterRegistry metrics) {
+        this(settings, nodeId, clock, metrics, 120_000, 1_000);
+    }
+
+    /** Connects (failing at once if Redis cannot be reached) and starts renewing this node's lease. */
+    public RedisBroker(RedisSettings settings, String nodeId, Clock clock, MeterRegistry metrics,
+                       long historyRetentionMs, int historyMaxMessages) {
         this.nodeId = Objects.requireNonNull(nodeId);
         this.clock = clock;
         this.leaseMs = settings.nodeLease().toMillis();
@@ -147,6 +155,7 @@ public final class RedisBroker implements Broker {
             return t;
         });
         this.redis = connection.async();
+        this.history = new RedisHistory(redis, clock, historyRetentionMs, historyMaxMessages);
         this.outbox = new RedisOutbox(this, redis, nodeId, leaseMs);
         this.connected = true;
         this.healthySince = clock.millis();
@@ -239,8 +248,16 @@ public final class RedisBroker implements Broker {
         if (publication.kind() == Publication.Kind.MESSAGE) {
             Envelope e = new Envelope(Envelope.Kind.MESSAGE, nodeId, publication.originConnectionId(), null,
                     message.bytes(WireFormat.MSGPACK));
-            return confirmed(watch(redis.publish(RedisKeys.pubsub(channel), e.encode()).toCompletableFuture()));
+            // Stored and announced in one script: other nodes learn its history serial with it.
+            CompletableFuture<List<io.rollcall.server.core.HistorySerial>> stored = watch(history.appendAndNotify(
+                    channel, MessageHistory.Kind.MESSAGES, publication.items(), RedisKeys.pubsub(channel), e.encode(),
+                    message.bytes(WireFormat.MSGPACK)));
+            stored.whenComplete((serials, error) -> deliveries.stored(channel, publication,
+                    serials == null || serials.isEmpty() ? null : serials.get(serials.size() - 1)));
+            return confirmed(stored);
         }
+        watch(history.appendAndNotify(channel, MessageHistory.Kind.PRESENCE, publication.items(), null, null,
+                message.bytes(WireFormat.MSGPACK)));
         ChannelWrite write = new ChannelWrite(channel, nodeId);
         for (PresenceMessage p : publication.presence()) {
             if (p.action == PresenceMessage.LEAVE || p.action == PresenceMessage.ABSENT) {
@@ -375,13 +392,19 @@ public final class RedisBroker implements Broker {
                 return;
             }
             ChannelKey key = RedisKeys.fromPubsub(channel);
+            io.rollcall.server.core.HistorySerial serial = null;
+            if (message.length > 1 && message[0] == RedisHistory.STORED) {
+                RedisHistory.Stored stored = RedisHistory.Stored.parse(message);
+                serial = stored.serial();
+                message = stored.envelope();
+            }
             Envelope e = Envelope.decode(message);
             if (key == null || e.origin().equals(nodeId) || deliveries == null) {
                 return;
             }
             switch (e.kind()) {
                 case MESSAGE -> deliveries.deliver(key,
-                        Publication.messages(new EncodedMessage(e.message()), e.originConnectionId()).asReceived());
+                        Publication.messages(new EncodedMessage(e.message()), e.originConnectionId()).storedAt(serial).asReceived());
                 case PRESENCE -> {
                     ProtocolMessage pm = e.message();
                     deliveries.deliver(key, Publication.presence(new EncodedMessage(pm),
@@ -417,6 +440,11 @@ public final class RedisBroker implements Broker {
         buf.write(kind);
         buf.writeBytes(arg.getBytes(StandardCharsets.UTF_8));
         return buf.toByteArray();
+    }
+
+    @Override
+    public MessageHistory history() {
+        return history;
     }
 
     @Override
