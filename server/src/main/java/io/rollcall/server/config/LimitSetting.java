@@ -30,6 +30,7 @@ public final class LimitSetting {
                 case "redisReconnectMax" -> b.redisReconnectMax(ConfigFile.duration(value));
                 case "historyRetention" -> b.historyRetention(ConfigFile.duration(value));
                 case "historyMaxMessages" -> b.historyMaxMessages(Integer.parseInt(value));
+                case "maxReactionsPerMessage" -> b.maxReactionsPerMessage(Integer.parseInt(value));
                 default -> throw new IllegalArgumentException(source + ": unknown limit '" + name + "'");
             }
         } catch (NumberFormatException | java.time.format.DateTimeParseException e) {

@@ -29,7 +29,8 @@ public record Limits(
         Duration redisCommandTimeout,
         Duration redisReconnectMax,
         Duration historyRetention,
-        int historyMaxMessages) {
+        int historyMaxMessages,
+        int maxReactionsPerMessage) {
 
     public static Builder builder() {
         return new Builder();
@@ -67,6 +68,7 @@ public record Limits(
         private Duration redisReconnectMax = Duration.ofSeconds(1);
         private Duration historyRetention = Duration.ofMinutes(2);
         private int historyMaxMessages = 1_000;
+        private int maxReactionsPerMessage = 1_000;
 
         Builder() {}
 
@@ -94,6 +96,7 @@ public record Limits(
             redisReconnectMax = l.redisReconnectMax;
             historyRetention = l.historyRetention;
             historyMaxMessages = l.historyMaxMessages;
+            maxReactionsPerMessage = l.maxReactionsPerMessage;
         }
 
         public Builder maxMessageSize(int v) { maxMessageSize = positive(v, "maxMessageSize"); return this; }
@@ -120,6 +123,7 @@ public record Limits(
         public Builder redisReconnectMax(Duration v) { redisReconnectMax = v; return this; }
         public Builder historyRetention(Duration v) { historyRetention = v; return this; }
         public Builder historyMaxMessages(int v) { historyMaxMessages = positive(v, "historyMaxMessages"); return this; }
+        public Builder maxReactionsPerMessage(int v) { maxReactionsPerMessage = positive(v, "maxReactionsPerMessage"); return this; }
 
         public Limits build() {
             if (maxMessageSize > maxFrameSize) {
@@ -129,7 +133,8 @@ public record Limits(
                     presenceGrace, outboundQueueMessages, resumeBufferMessages, maxPresenceMembers,
                     maxPresenceDataSize, syncPageSize, occupancyInterval, maxChannelsPerConnection,
                     tokenRenewalNotice, maxRestBodySize, channelRetention, replayMessages, nodeLease,
-                    redisCommandQueue, redisCommandTimeout, redisReconnectMax, historyRetention, historyMaxMessages);
+                    redisCommandQueue, redisCommandTimeout, redisReconnectMax, historyRetention, historyMaxMessages,
+                    maxReactionsPerMessage);
         }
 
         private static int positive(int v, String name) {

@@ -373,13 +373,15 @@ public final class Channel {
     synchronized void deliverMessages(EncodedMessage message, String originConnectionId, boolean fromPeer,
                                       HistorySerial stored) {
         if (fromPeer) {
-            stampSerial(message.message());
+            stampSerial(message.message(), stored);
         }
         if (stored != null) {
             historyHead = HistorySerial.max(historyHead, stored);
         }
+        // Annotations (Chat's raw reactions) go only to those that asked for them.
+        int mode = message.message().action == Action.ANNOTATION ? Flags.ANNOTATION_SUBSCRIBE : Flags.SUBSCRIBE;
         for (Attachment a : attachments.values()) {
-            if (!a.has(Flags.SUBSCRIBE)) {
+            if (!a.has(mode)) {
                 continue;
             }
             if (stored != null && a.historyCut != null && stored.compareTo(a.historyCut) <= 0) {
@@ -533,6 +535,16 @@ public final class Channel {
     /** Gives a publication the channel's next serial: the cursor clients keep for re-attach. */
     public synchronized String stampSerial(ProtocolMessage pm) {
         pm.channelSerial = nextSerial();
+        return pm.channelSerial;
+    }
+
+    /**
+     * The same, for a publication whose place in history is known ({@code stored}, may be null): after the ':'
+     * the history serial, as in attach serials, so a client's latest channelSerial bounds history too (Chat's
+     * historyBeforeSubscribe sends it as fromSerial).
+     */
+    public synchronized String stampSerial(ProtocolMessage pm, HistorySerial stored) {
+        pm.channelSerial = stored == null ? nextSerial() : nextSerial() + ':' + stored;
         return pm.channelSerial;
     }
 

@@ -243,6 +243,7 @@ public final class InboundProtocol {
             if (m.timestamp == 0) {
                 m.timestamp = now;
             }
+            m.extras = ChatMessages.withUserClaim(m.extras, c.auth(), name);
             stamped.add(m);
         }
         out.messages = stamped;
@@ -305,6 +306,7 @@ public final class InboundProtocol {
             }
             p.connectionId = c.id();
             p.timestamp = now;
+            p.extras = ChatMessages.withUserClaim(p.extras, c.auth(), name);
             PresenceMessage existing = ch.member(c.id(), p.clientId);
             if (existing != null && p.action != PresenceMessage.LEAVE && !isNewer(p, existing)) {
                 // The SDKs re-enter their own members after a re-attach (RTP17g) carrying the member's id, which

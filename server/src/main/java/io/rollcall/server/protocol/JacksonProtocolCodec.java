@@ -77,6 +77,27 @@ final class JacksonProtocolCodec implements ProtocolCodec {
     }
 
     @Override
+    public List<Annotation> decodeAnnotations(byte[] body) {
+        try (JsonParser p = factory.createParser(body)) {
+            JsonToken t = p.nextToken();
+            List<Annotation> out = new ArrayList<>();
+            if (t == JsonToken.START_OBJECT) {
+                out.add(readAnnotation(p));
+            } else if (t == JsonToken.START_ARRAY) {
+                while (p.nextToken() != JsonToken.END_ARRAY) {
+                    expect(p, JsonToken.START_OBJECT, "annotation");
+                    out.add(readAnnotation(p));
+                }
+            } else {
+                throw malformed("expected an annotation or an array of annotations");
+            }
+            return out;
+        } catch (IOException | RuntimeException e) {
+            throw wrap(e);
+        }
+    }
+
+    @Override
     public JsonNode decodeTree(byte[] body) {
         try {
             JsonNode n = mapper.readTree(body);
@@ -129,6 +150,15 @@ final class JacksonProtocolCodec implements ProtocolCodec {
                     }
                     pm.presence = list;
                 }
+                case "annotations" -> {
+                    expect(p, JsonToken.START_ARRAY, field);
+                    List<Annotation> list = new ArrayList<>();
+                    while (p.nextToken() != JsonToken.END_ARRAY) {
+                        expect(p, JsonToken.START_OBJECT, "annotation");
+                        list.add(readAnnotation(p));
+                    }
+                    pm.annotations = list;
+                }
                 case "params" -> pm.params = readParams(p);
                 case "auth" -> pm.authAccessToken = readAuth(p);
                 default -> p.skipChildren();
@@ -144,12 +174,40 @@ final class JacksonProtocolCodec implements ProtocolCodec {
 
     private Message readMessage(JsonParser p) throws IOException {
         return readBaseMessage(p, new Message(), (q, field, m) -> {
-            if (!field.equals("name")) {
-                return false;
+            switch (field) {
+                case "name" -> m.name = readString(q, field);
+                case "action" -> m.action = (int) readLong(q, field);
+                case "serial" -> m.serial = readString(q, field);
+                case "version" -> m.version = readObject(q, field);
+                case "annotations" -> m.annotations = readObject(q, field);
+                default -> {
+                    return false;
+                }
             }
-            m.name = readString(q, field);
             return true;
         });
+    }
+
+    private Annotation readAnnotation(JsonParser p) throws IOException {
+        return readBaseMessage(p, new Annotation(), (q, field, a) -> {
+            switch (field) {
+                case "action" -> a.action = (int) readLong(q, field);
+                case "serial" -> a.serial = readString(q, field);
+                case "messageSerial" -> a.messageSerial = readString(q, field);
+                case "type" -> a.type = readString(q, field);
+                case "name" -> a.name = readString(q, field);
+                case "count" -> a.count = (int) readLong(q, field);
+                default -> {
+                    return false;
+                }
+            }
+            return true;
+        });
+    }
+
+    private JsonNode readObject(JsonParser p, String field) throws IOException {
+        expect(p, JsonToken.START_OBJECT, field);
+        return readTree(p);
     }
 
     private PresenceMessage readPresence(JsonParser p) throws IOException {
@@ -404,6 +462,17 @@ final class JacksonProtocolCodec implements ProtocolCodec {
     }
 
     @Override
+    public byte[] encodeAnnotations(List<Annotation> annotations) {
+        return generate(g -> {
+            g.writeStartArray();
+            for (Annotation a : annotations) {
+                writeAnnotation(g, a);
+            }
+            g.writeEndArray();
+        });
+    }
+
+    @Override
     public byte[] encodeValue(Object value) {
         try {
             return mapper.writeValueAsBytes(value);
@@ -437,6 +506,13 @@ final class JacksonProtocolCodec implements ProtocolCodec {
             g.writeArrayFieldStart("presence");
             for (PresenceMessage m : pm.presence) {
                 writePresence(g, m);
+            }
+            g.writeEndArray();
+        }
+        if (pm.annotations != null) {
+            g.writeArrayFieldStart("annotations");
+            for (Annotation a : pm.annotations) {
+                writeAnnotation(g, a);
             }
             g.writeEndArray();
         }
@@ -483,8 +559,32 @@ final class JacksonProtocolCodec implements ProtocolCodec {
         g.writeStartObject();
         if (m.id != null) g.writeStringField("id", m.id);
         if (m.name != null) g.writeStringField("name", m.name);
+        if (m.action != null) g.writeNumberField("action", m.action);
+        if (m.serial != null) g.writeStringField("serial", m.serial);
+        writeTree(g, "version", m.version);
+        writeTree(g, "annotations", m.annotations);
         writeBaseFields(g, m);
         g.writeEndObject();
+    }
+
+    private void writeAnnotation(JsonGenerator g, Annotation a) throws IOException {
+        g.writeStartObject();
+        if (a.id != null) g.writeStringField("id", a.id);
+        g.writeNumberField("action", a.action);
+        if (a.serial != null) g.writeStringField("serial", a.serial);
+        if (a.messageSerial != null) g.writeStringField("messageSerial", a.messageSerial);
+        if (a.type != null) g.writeStringField("type", a.type);
+        if (a.name != null) g.writeStringField("name", a.name);
+        if (a.count != null) g.writeNumberField("count", a.count);
+        writeBaseFields(g, a);
+        g.writeEndObject();
+    }
+
+    private void writeTree(JsonGenerator g, String field, JsonNode value) throws IOException {
+        if (value != null) {
+            g.writeFieldName(field);
+            mapper.writeTree(g, value);
+        }
     }
 
     private void writePresence(JsonGenerator g, PresenceMessage m) throws IOException {

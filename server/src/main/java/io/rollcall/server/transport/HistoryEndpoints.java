@@ -108,7 +108,7 @@ final class HistoryEndpoints {
         return s;
     }
 
-    private static Long time(RestRequest req, String name) {
+    static Long time(RestRequest req, String name) {
         String v = req.param(name);
         if (v == null || v.isEmpty()) {
             return null;

@@ -45,10 +45,12 @@ final class RestApi {
     private final Node node;
     private final AtomicLong restSerial = new AtomicLong();
     private final HistoryEndpoints history;
+    private final ChatEndpoints chat;
 
     RestApi(Node node) {
         this.node = node;
         this.history = new HistoryEndpoints(node);
+        this.chat = new ChatEndpoints(node);
     }
 
     /** Answers now, or later for what needs the engine (a channel held by other nodes). */
@@ -85,9 +87,16 @@ final class RestApi {
                 }
             }
         }
-        if (m.equals(HttpMethod.GET) && n == 5 && "chat".equals(first) && "v4".equals(req.segment(1))
-                && "rooms".equals(req.segment(2)) && "occupancy".equals(req.segment(4))) {
-            return chatOccupancy(authenticate(req), req.segment(3));
+        if (n >= 5 && "chat".equals(first) && "v4".equals(req.segment(1)) && "rooms".equals(req.segment(2))) {
+            if (m.equals(HttpMethod.GET) && n == 5 && "occupancy".equals(req.segment(4))) {
+                return chatOccupancy(authenticate(req), req.segment(3));
+            }
+            if ("messages".equals(req.segment(4))) {
+                CompletableFuture<RestResponse> answer = chat.handle(req, authenticate(req), req.segment(3));
+                if (answer != null) {
+                    return answer;
+                }
+            }
         }
         throw new AblyException(40400, 404, "Not found: " + m + " " + req.raw().uri());
     }
@@ -173,6 +182,7 @@ final class RestApi {
             if (msg.timestamp == 0) {
                 msg.timestamp = now;
             }
+            msg.extras = io.rollcall.server.core.ChatMessages.withUserClaim(msg.extras, auth, channel);
             stamped.add(msg);
         }
         pm.messages = stamped;

@@ -218,6 +218,13 @@ public final class RedisBroker implements Broker {
         if (publication.kind() == Publication.Kind.MESSAGE) {
             Envelope e = new Envelope(Envelope.Kind.MESSAGE, nodeId, publication.originConnectionId(), null,
                     message.bytes(WireFormat.MSGPACK));
+            List<? extends io.rollcall.server.protocol.BaseMessage> items = publication.items();
+            if (items.isEmpty()) {
+                // Nothing to store (already stored, ephemeral, a summary or annotation): announced as it is.
+                byte[] notice = publication.historySerial() == null ? e.encode()
+                        : RedisHistory.Stored.notice(publication.historySerial(), e.encode());
+                return confirmed(watch(redis.publish(RedisKeys.pubsub(channel), notice).toCompletableFuture()));
+            }
             // Stored and announced in one script: other nodes learn its history serial with it.
             CompletableFuture<List<io.rollcall.server.core.HistorySerial>> stored = watch(history.appendAndNotify(
                     channel, MessageHistory.Kind.MESSAGES, publication.items(), RedisKeys.pubsub(channel), e.encode()));

@@ -129,12 +129,15 @@ final class RedisHistory implements MessageHistory {
     }
 
     private static byte[] key(ChannelKey channel, Kind kind) {
-        return RedisKeys.history(channel, kind == Kind.PRESENCE);
+        return RedisKeys.history(channel, kind);
     }
 
     private static byte[] encode(BaseMessage m) {
         if (m instanceof PresenceMessage p) {
             return Envelope.members(List.of(p));
+        }
+        if (m instanceof io.rollcall.server.protocol.Annotation a) {
+            return MSGPACK.encodeAnnotations(List.of(a));
         }
         return MSGPACK.encodeMessages(List.of((Message) m));
     }
@@ -143,11 +146,25 @@ final class RedisHistory implements MessageHistory {
         if (kind == Kind.PRESENCE) {
             return Envelope.members(bytes).get(0);
         }
+        if (kind == Kind.ANNOTATIONS) {
+            return MSGPACK.decodeAnnotations(bytes).get(0);
+        }
         return MSGPACK.decodeMessages(bytes).get(0);
     }
 
     /** A notice as published by {@link #APPEND}: the serial, and the envelope behind it. */
     record Stored(HistorySerial serial, byte[] envelope) {
+        /** The notice {@link #APPEND} publishes, for a message stored beforehand. */
+        static byte[] notice(HistorySerial serial, byte[] envelope) {
+            byte[] id = serial.toString().getBytes(StandardCharsets.US_ASCII);
+            byte[] out = new byte[2 + id.length + envelope.length];
+            out[0] = STORED;
+            out[1] = (byte) id.length;
+            System.arraycopy(id, 0, out, 2, id.length);
+            System.arraycopy(envelope, 0, out, 2 + id.length, envelope.length);
+            return out;
+        }
+
         static Stored parse(byte[] notice) {
             int len = notice[1] & 0xff;
             String id = new String(notice, 2, len, StandardCharsets.US_ASCII);
