@@ -126,18 +126,20 @@ class RoomLifecycleTest {
     @Test
     void aResumeThatLosesContinuityIsADiscontinuity() throws Exception {
         try (TcpProxy proxy = new TcpProxy(fx.server.port())) {
-            ChatClient chat = fx.client(proxy.port(), TestServer.KEY, "gus", true, o -> o.disconnectedRetryTimeout = 100,
-                    ChatClientOptions.defaults());
+            ChatClient chat = fx.client(proxy.port(), TestServer.KEY, "gus", true, o -> {
+                o.disconnectedRetryTimeout = 100;
+                o.suspendedRetryTimeout = 100;
+            }, ChatClientOptions.defaults());
             Room room = join(chat.rooms().get("discontinuity"));
             List<ErrorInfo> reasons = new CopyOnWriteArrayList<>();
             room.onDiscontinuity(reasons::add);
             join(room.attach());
             proxy.refuse(true);
             proxy.cut();
-            // Away past the server's presence grace period (2 s in tests): the old connection is gone.
-            long grace = fx.server.rollcall().node().limits().presenceGrace().toMillis();
+            // Away past the server's connection state ttl (10 s in tests): the old connection is gone.
+            long ttl = fx.server.rollcall().node().limits().connectionStateTtl().toMillis();
             Await.until(() -> fx.server.rollcall().node().connections().stream().noneMatch(c -> "gus".equals(c.clientId())),
-                    "the server forgot the connection after " + grace + " ms");
+                    "the server forgot the connection after " + ttl + " ms");
             proxy.refuse(false);
             Await.until(() -> !reasons.isEmpty() && room.status() == RoomStatus.ATTACHED, "discontinuity after re-attach");
         }

@@ -36,7 +36,11 @@ public record HistorySerial(long ms, long seq) implements Comparable<HistorySeri
         }
     }
 
+    /** The serial right after this one (MAX stays MAX). */
     public HistorySerial next() {
+        if (equals(MAX)) {
+            return MAX;
+        }
         return seq == Long.MAX_VALUE ? new HistorySerial(ms + 1, 0) : new HistorySerial(ms, seq + 1);
     }
 

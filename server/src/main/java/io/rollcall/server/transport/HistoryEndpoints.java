@@ -86,15 +86,13 @@ final class HistoryEndpoints {
             if (start != null) base.append("&start=").append(start);
             if (end != null) base.append("&end=").append(end);
             if (attachSerial != null) base.append("&from_serial=").append(RestApi.urlEncode(attachSerial));
-            StringBuilder links = new StringBuilder();
-            links.append('<').append(base).append(">; rel=\"first\", <").append(base);
-            if (cursor != null) links.append("&cursor=").append(RestApi.urlEncode(cursor));
-            links.append(">; rel=\"current\"");
+            res.addHeader("Link", "<" + base + ">; rel=\"first\"");
+            res.addHeader("Link", "<" + base + (cursor == null ? "" : "&cursor=" + RestApi.urlEncode(cursor)) + ">; rel=\"current\"");
             if (entries.size() > limit) {
-                links.append(", <").append(base).append("&cursor=")
-                        .append(RestApi.urlEncode(page.get(page.size() - 1).serial().toString())).append(">; rel=\"next\"");
+                res.addHeader("Link", "<" + base + "&cursor=" + RestApi.urlEncode(page.get(page.size() - 1).serial().toString())
+                        + ">; rel=\"next\"");
             }
-            return res.header("Link", links.toString());
+            return res;
         });
     }
 

@@ -122,8 +122,10 @@ final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRequest> 
         FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, r.status(), Unpooled.wrappedBuffer(body));
         // Exactly the bare media type: the SDKs compare it without a charset.
         res.headers().set(HttpHeaderNames.CONTENT_TYPE, format.contentType());
-        for (Map.Entry<String, String> e : r.headers().entrySet()) {
-            res.headers().add(e.getKey(), e.getValue());
+        for (Map.Entry<String, java.util.List<String>> e : r.headers().entrySet()) {
+            for (String v : e.getValue()) {
+                res.headers().add(e.getKey(), v);
+            }
         }
         return res;
     }

@@ -73,7 +73,7 @@ final class RestApi {
                 if (m.equals(HttpMethod.POST) && n == 3 && "messages".equals(req.segment(2))) {
                     return publish(req, authenticate(req), channel);
                 }
-                if (m.equals(HttpMethod.GET) && n == 3 && "messages".equals(req.segment(2))) {
+                if (m.equals(HttpMethod.GET) && n == 3 && ("messages".equals(req.segment(2)) || "history".equals(req.segment(2)))) {
                     return history.messages(req, authenticate(req), channel);
                 }
                 if (m.equals(HttpMethod.GET) && n == 4 && "presence".equals(req.segment(2)) && "history".equals(req.segment(3))) {

@@ -1,11 +1,13 @@
 package io.rollcall.server.transport;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** A REST answer before encoding: a status, a value encoded in the negotiated format, and extra headers. */
-record RestResponse(HttpResponseStatus status, Object value, Map<String, String> headers) {
+record RestResponse(HttpResponseStatus status, Object value, Map<String, List<String>> headers) {
     static RestResponse ok(Object value) {
         return new RestResponse(HttpResponseStatus.OK, value, new LinkedHashMap<>());
     }
@@ -15,7 +17,13 @@ record RestResponse(HttpResponseStatus status, Object value, Map<String, String>
     }
 
     RestResponse header(String name, String value) {
-        headers.put(name, value);
+        headers.put(name, new ArrayList<>(List.of(value)));
+        return this;
+    }
+
+    /** One more header line of that name (Link: ably-java reads one link per line, ably-js either way). */
+    RestResponse addHeader(String name, String value) {
+        headers.computeIfAbsent(name, n -> new ArrayList<>()).add(value);
         return this;
     }
 }

@@ -43,7 +43,7 @@ class RawProtocolTest {
             assertThat(d.path("maxMessageSize").asLong()).isEqualTo(65_536);
             assertThat(d.path("maxFrameSize").asLong()).isEqualTo(200_000);
             assertThat(d.path("maxInboundRate").asLong()).isPositive();
-            assertThat(d.path("connectionStateTtl").asLong()).isEqualTo(120_000);
+            assertThat(d.path("connectionStateTtl").asLong()).isEqualTo(server.rollcall().node().limits().connectionStateTtl().toMillis());
             assertThat(d.path("maxIdleInterval").asLong()).isEqualTo(5_000);
             assertThat(d.path("serverId").asText()).isNotBlank();
         }

@@ -48,6 +48,7 @@ public final class TestServer implements AutoCloseable {
         keys.add(ApiKey.parse(OTHER_APP_KEY));
         Limits.Builder lb = Limits.builder()
                 .presenceGrace(Duration.ofSeconds(2))
+                .connectionStateTtl(Duration.ofSeconds(10))
                 .occupancyInterval(Duration.ofMillis(200))
                 .maxIdleInterval(Duration.ofSeconds(5));
         ServerConfig.Builder b = ServerConfig.builder().port(0).keys(keys).limits(limits.apply(lb).build());

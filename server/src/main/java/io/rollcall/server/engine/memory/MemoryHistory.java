@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * History on one node: per channel and kind, a list in serial order holding at most {@code maxMessages}
- * entries younger than {@code retentionMs}. Serials come from the node's clock (never going backwards). A
+ * entries younger than {@code retentionMs}. Serials follow the messages' timestamps (never ahead of the node's
+ * clock, never going backwards). A
  * sweep drops logs whose entries have all aged out, so idle channels cost nothing. Each log has its own
  * monitor; there is no global lock.
  */
@@ -64,7 +65,9 @@ public final class MemoryHistory implements MessageHistory {
                 long now = clock.millis();
                 List<HistorySerial> serials = new ArrayList<>(messages.size());
                 for (BaseMessage m : messages) {
-                    HistorySerial s = now > log.last.ms() ? HistorySerial.atStartOf(now) : log.last.next();
+                    // At the message's timestamp (never ahead of the clock), so start/end bounds are exact.
+                    long at = m.timestamp > 0 ? Math.min(m.timestamp, now) : now;
+                    HistorySerial s = at > log.last.ms() ? HistorySerial.atStartOf(at) : log.last.next();
                     log.last = s;
                     log.entries.add(new HistoryEntry(s, m));
                     serials.add(s);
@@ -98,7 +101,7 @@ public final class MemoryHistory implements MessageHistory {
         synchronized (log) {
             List<HistoryEntry> e = log.entries;
             int lo = firstAtOrAfter(e, from);
-            int hi = firstAtOrAfter(e, q.to().next()) - 1;
+            int hi = q.to().equals(HistorySerial.MAX) ? e.size() - 1 : firstAtOrAfter(e, q.to().next()) - 1;
             if (q.forwards()) {
                 for (int i = lo; i <= hi && out.size() < q.limit(); i++) {
                     out.add(e.get(i));

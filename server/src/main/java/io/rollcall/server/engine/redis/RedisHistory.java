@@ -23,25 +23,34 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * History in Redis, so every node answers it: a stream per channel and kind ({@code rc:h:} messages,
- * {@code rc:hp:} presence), one entry per message (field {@code m}: the message in msgpack), the stream id as
- * its {@link HistorySerial}. Appends run as one script that adds, trims to {@code maxMessages} (MAXLEN) and
+ * {@code rc:hp:} presence), one entry per message (field {@code m}: the message in msgpack), the stream id
+ * (the message's timestamp, then a sequence) as its {@link HistorySerial}. Appends run as one script that adds, trims to {@code maxMessages} (MAXLEN) and
  * to the retention (MINID from the new id's time), sets the key to expire with the retention, and for a
  * MESSAGE publishes the notice to other nodes prefixed with the serial, so they learn where it sits. Reads
  * cut at the retention by this node's clock (nodes' clocks must agree with Redis's, as leases already need).
  */
 final class RedisHistory implements MessageHistory {
-    /** KEYS[1] stream; ARGV: maxlen, retention ms, pub/sub channel or '', notice, then the entries. */
+    /** KEYS[1] stream; ARGV: maxlen, retention ms, pub/sub channel or '', notice, then timestamp and entry pairs. */
     static final String APPEND = """
             local ids = {}
-            for i = 5, #ARGV do
-              ids[#ids + 1] = redis.call('XADD', KEYS[1], 'MAXLEN', '=', ARGV[1], '*', 'm', ARGV[i])
+            local lms, lseq = -1, 0
+            local top = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
+            if #top > 0 then
+              local a, b = string.match(top[1][1], '^(%d+)-(%d+)$')
+              lms, lseq = tonumber(a), tonumber(b)
+            end
+            for i = 5, #ARGV, 2 do
+              local ts = tonumber(ARGV[i])
+              if ts > lms then lms, lseq = ts, 0 else lseq = lseq + 1 end
+              local id = string.format('%d-%d', lms, lseq)
+              redis.call('XADD', KEYS[1], 'MAXLEN', '=', ARGV[1], id, 'm', ARGV[i + 1])
+              ids[#ids + 1] = id
             end
             if #ids == 0 then return ids end
-            local last = ids[#ids]
-            local ms = tonumber(string.match(last, '^(%d+)'))
-            redis.call('XTRIM', KEYS[1], 'MINID', tostring(math.max(0, ms - tonumber(ARGV[2]))))
+            redis.call('XTRIM', KEYS[1], 'MINID', string.format('%d', math.max(0, lms - tonumber(ARGV[2]))))
             redis.call('PEXPIRE', KEYS[1], ARGV[2])
             if ARGV[3] ~= '' then
+              local last = ids[#ids]
               redis.call('PUBLISH', ARGV[3], 'S' .. string.char(#last) .. last .. ARGV[4])
             end
             return ids
@@ -71,13 +80,18 @@ final class RedisHistory implements MessageHistory {
     /** Appends, and when {@code pubsub} is given publishes {@code notice} to it with the last serial in front. */
     CompletableFuture<List<HistorySerial>> appendAndNotify(ChannelKey channel, Kind kind, List<? extends BaseMessage> messages,
                                                            byte[] pubsub, byte[] notice) {
-        byte[][] args = new byte[4 + messages.size()][];
+        byte[][] args = new byte[4 + 2 * messages.size()][];
+        long now = clock.millis();
         args[0] = RedisKeys.bytes(Integer.toString(maxMessages));
         args[1] = RedisKeys.bytes(Long.toString(retentionMs));
         args[2] = pubsub == null ? new byte[0] : pubsub;
         args[3] = notice == null ? new byte[0] : notice;
         for (int i = 0; i < messages.size(); i++) {
-            args[4 + i] = encode(messages.get(i));
+            BaseMessage m = messages.get(i);
+            // Each id is at the message's timestamp (never ahead of this node's clock; after the stream's
+            // newest), so start/end bounds are exact.
+            args[4 + 2 * i] = RedisKeys.bytes(Long.toString(m.timestamp > 0 ? Math.min(m.timestamp, now) : now));
+            args[5 + 2 * i] = encode(m);
         }
         return redis.<List<Object>>eval(APPEND, ScriptOutputType.MULTI, new byte[][] {key(channel, kind)}, args)
                 .toCompletableFuture().thenApply(ids -> {
