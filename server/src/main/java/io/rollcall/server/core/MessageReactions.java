@@ -121,15 +121,47 @@ public final class MessageReactions {
         ChatMessages.require(auth, channel, Operation.SUBSCRIBE, "get client reactions");
         String clientId = forClientId != null && !forClientId.isEmpty() ? forClientId : ChatMessages.identified(auth);
         HistorySerial target = ChatSerial.parse(serial);
-        return annotations(new ChannelKey(auth.appId(), channel), target).thenApply(all -> {
-            List<Annotation> own = new ArrayList<>();
-            for (Annotation a : all) {
-                if (clientId.equals(a.clientId)) {
-                    own.add(a);
+        return annotations(new ChannelKey(auth.appId(), channel), target)
+                .thenApply(all -> restReactions(onlyClient(summaries(all).get(ChatSerial.format(target)), clientId)));
+    }
+
+    /**
+     * The summary narrowed to the reactions of one client, as Ably answers client-reactions: totals stay those
+     * of everyone, the client lists name only that client, and names it did not react with are left out.
+     */
+    private static ObjectNode onlyClient(ObjectNode summary, String clientId) {
+        ObjectNode out = JSON.createObjectNode();
+        if (summary == null) {
+            return out;
+        }
+        summary.fields().forEachRemaining(type -> {
+            ObjectNode kept = out.putObject(type.getKey());
+            type.getValue().fields().forEachRemaining(byName -> {
+                JsonNode entry = byName.getValue();
+                JsonNode ids = entry.path("clientIds");
+                boolean has = ids.isObject() ? ids.has(clientId) : containsText(ids, clientId);
+                if (!has) {
+                    return;
                 }
-            }
-            return restReactions(summaries(own).get(ChatSerial.format(target)));
+                ObjectNode copy = ((ObjectNode) entry).deepCopy();
+                if (ids.isObject()) {
+                    copy.putObject("clientIds").set(clientId, ids.get(clientId));
+                } else {
+                    copy.putArray("clientIds").add(clientId);
+                }
+                kept.set(byName.getKey(), copy);
+            });
         });
+        return out;
+    }
+
+    private static boolean containsText(JsonNode array, String value) {
+        for (JsonNode n : array) {
+            if (value.equals(n.asText())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Summaries by message serial, of the messages at or after {@code from}. */
