@@ -62,47 +62,70 @@ public final class MessageReactions {
     public CompletableFuture<Void> react(AuthContext auth, String room, String serial, String chatType, String name,
                                          Integer count, boolean delete) {
         String channel = ChatMessages.channelOf(room);
-        ChatMessages.require(auth, channel, Operation.ANNOTATION_PUBLISH, (delete ? "delete" : "send") + " message reactions");
+        Annotation a = new Annotation();
+        a.action = delete ? Annotation.DELETE : Annotation.CREATE;
+        a.type = annotationType(chatType);
+        a.name = name == null || name.isEmpty() ? null : name;
+        a.count = count;
+        a.messageSerial = serial;
+        return annotate(auth, channel, a);
+    }
+
+    /**
+     * Publishes an annotation of a message on a channel (from the Chat REST API, ably-js's
+     * {@code channel.annotations}, or a realtime ANNOTATION): checked, stored in the channel's annotation log,
+     * then sent raw to annotation subscribers, and the message's new summary to every subscriber.
+     */
+    public CompletableFuture<Void> annotate(AuthContext auth, String channel, Annotation in) {
+        boolean delete = in.action == Annotation.DELETE;
+        if (in.action != Annotation.CREATE && !delete) {
+            throw new AblyException(40000, 400, "Invalid annotation action " + in.action);
+        }
+        ChatMessages.require(auth, channel, Operation.ANNOTATION_PUBLISH, (delete ? "delete" : "publish") + " annotations");
         String clientId = ChatMessages.identified(auth);
-        String type = annotationType(chatType);
-        if ((name == null || name.isEmpty()) && !(delete && type.equals(UNIQUE))) {
+        if (in.clientId != null && !in.clientId.equals(clientId)) {
+            throw new AblyException(40012, 400, "Mismatched clientId: annotation clientId '" + in.clientId
+                    + "' differs from the credentials' '" + clientId + "'");
+        }
+        String type = in.type;
+        if (type == null || type.isEmpty()) {
+            throw new AblyException(40003, 400, "unable to publish annotation; type is required");
+        }
+        boolean reaction = type.equals(UNIQUE) || type.equals(DISTINCT) || type.equals(MULTIPLE);
+        if (reaction && in.name == null && !(delete && type.equals(UNIQUE))) {
             throw new AblyException(40001, 400, "unable to handle reaction; name is required");
         }
-        if (count != null && (!type.equals(MULTIPLE) || count < 1 || delete)) {
+        if (in.count != null && (!type.equals(MULTIPLE) || in.count < 1 || delete)) {
             throw new AblyException(40001, 400, "unable to handle reaction; count is only for adding multiple reactions, and at least 1");
         }
-        HistorySerial target = ChatSerial.parse(serial);
+        HistorySerial target = ChatSerial.parse(in.messageSerial);
         ChannelKey key = new ChannelKey(auth.appId(), channel);
         return messages.latest(key, target).thenCompose(message -> {
             if (message == null) {
-                throw ChatMessages.notFound(serial);
+                throw ChatMessages.notFound(in.messageSerial);
             }
             if (message.action != null && message.action == Message.DELETE && !delete) {
-                throw new AblyException(40000, 400, "unable to send reaction; the message was deleted");
+                throw new AblyException(40000, 400, "unable to annotate; the message was deleted");
             }
             return annotations(key, target).thenCompose(existing -> {
-                int forMessage = 0;
-                for (Annotation a : existing) {
-                    if (a.messageSerial.equals(message.serial)) {
-                        forMessage++;
+                int added = 0;
+                for (Annotation e : existing) {
+                    if (e.messageSerial.equals(message.serial) && e.action == Annotation.CREATE) {
+                        added++;
                     }
                 }
-                if (!delete && forMessage >= node.limits().maxReactionsPerMessage()) {
-                    throw new AblyException(40009, 400, "unable to send reaction; the message has the maximum of "
+                if (!delete && added >= node.limits().maxReactionsPerMessage()) {
+                    throw new AblyException(40009, 400, "unable to annotate; the message has the maximum of "
                             + node.limits().maxReactionsPerMessage() + " reactions");
                 }
-                Annotation a = new Annotation();
-                a.action = delete ? Annotation.DELETE : Annotation.CREATE;
-                a.type = type;
-                a.name = name == null || name.isEmpty() ? null : name;
-                a.count = type.equals(MULTIPLE) && !delete ? (count == null ? 1 : count) : null;
+                Annotation a = in.copy();
+                a.id = null;
+                a.serial = null;
+                a.count = type.equals(MULTIPLE) && !delete ? (in.count == null ? 1 : in.count) : in.count;
                 a.clientId = clientId;
                 a.messageSerial = message.serial;
                 a.timestamp = node.clock().millis();
-                String claim = auth.userClaimFor(channel);
-                if (claim != null) {
-                    a.extras = JSON.createObjectNode().put("userClaim", claim);
-                }
+                a.extras = ChatMessages.withUserClaim(in.extras, auth, channel);
                 return node.history().append(key, MessageHistory.Kind.ANNOTATIONS, List.of(a)).thenCompose(stored -> {
                     Annotation out = a.copy();
                     out.serial = ChatSerial.format(stored.get(0));
@@ -112,6 +135,22 @@ public final class MessageReactions {
                             .thenCompose(all -> publishSummary(key, message.serial, all));
                 });
             });
+        });
+    }
+
+    /** A message's annotations, oldest first (REST {@code GET .../messages/{serial}/annotations}). */
+    public CompletableFuture<List<Annotation>> of(AuthContext auth, String channel, String serial) {
+        ChatMessages.require(auth, channel, Operation.SUBSCRIBE, "get annotations");
+        HistorySerial target = ChatSerial.parse(serial);
+        String wanted = ChatSerial.format(target);
+        return annotations(new ChannelKey(auth.appId(), channel), target).thenApply(all -> {
+            List<Annotation> out = new ArrayList<>();
+            for (Annotation a : all) {
+                if (wanted.equals(a.messageSerial)) {
+                    out.add(a);
+                }
+            }
+            return out;
         });
     }
 

@@ -36,8 +36,8 @@ final class ChatEndpoints {
 
     ChatEndpoints(Node node) {
         this.node = node;
-        this.messages = new ChatMessages(node);
-        this.reactions = new MessageReactions(node, messages);
+        this.messages = node.chatMessages();
+        this.reactions = node.messageReactions();
     }
 
     /** Segments after {@code chat/v4/rooms/{room}/messages}; null when the route is not one of these. */

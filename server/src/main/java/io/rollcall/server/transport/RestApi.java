@@ -39,6 +39,9 @@ final class RestApi {
     /** A message list, encoded with the message codec rules. */
     record Messages(List<Message> list) {}
 
+    /** An annotation list, encoded with the annotation codec rules. */
+    record Annotations(List<io.rollcall.server.protocol.Annotation> list) {}
+
     private static final int DEFAULT_LIMIT = 100;
     static final int MAX_LIMIT = 1000;
 
@@ -72,6 +75,9 @@ final class RestApi {
                 String channel = ChannelName.validate(req.segment(1));
                 if (m.equals(HttpMethod.POST) && n == 3 && "messages".equals(req.segment(2))) {
                     return publish(req, authenticate(req), channel);
+                }
+                if (n == 5 && "messages".equals(req.segment(2)) && "annotations".equals(req.segment(4))) {
+                    return annotations(req, authenticate(req), channel, req.segment(3));
                 }
                 if (m.equals(HttpMethod.GET) && n == 3 && ("messages".equals(req.segment(2)) || "history".equals(req.segment(2)))) {
                     return history.messages(req, authenticate(req), channel);
@@ -195,6 +201,24 @@ final class RestApi {
         // Answered once the engine has it, so a client that reads elsewhere next finds it done.
         return node.broker().publish(new ChannelKey(auth.appId(), channel), Publication.messages(new EncodedMessage(pm), null))
                 .thenApply(v -> RestResponse.status(HttpResponseStatus.CREATED, Map.of("channel", channel, "messageId", pm.id)));
+    }
+
+    /** {@code POST} publishes annotations of the message (ably-js {@code channel.annotations}); {@code GET} lists them. */
+    private CompletableFuture<RestResponse> annotations(RestRequest req, AuthContext auth, String channel, String serial) {
+        if (req.method().equals(HttpMethod.GET)) {
+            return node.messageReactions().of(auth, channel, serial).thenApply(list -> RestResponse.ok(new Annotations(list)));
+        }
+        if (!req.method().equals(HttpMethod.POST)) {
+            throw new AblyException(40400, 404, "Not found: " + req.method() + " " + req.raw().uri());
+        }
+        List<io.rollcall.server.protocol.Annotation> in =
+                io.rollcall.server.protocol.ProtocolCodec.of(req.bodyFormat()).decodeAnnotations(req.body());
+        CompletableFuture<Void> done = CompletableFuture.completedFuture(null);
+        for (io.rollcall.server.protocol.Annotation a : in) {
+            a.messageSerial = a.messageSerial == null ? serial : a.messageSerial;
+            done = done.thenCompose(v -> node.messageReactions().annotate(auth, channel, a));
+        }
+        return done.thenApply(v -> RestResponse.status(HttpResponseStatus.CREATED, Map.of()));
     }
 
     private CompletableFuture<RestResponse> presence(RestRequest req, AuthContext auth, String channel) {
