@@ -115,8 +115,10 @@ for (const format of FORMATS) {
       await until(() => events.length === 3, 'created, updated and deleted events');
       assert.deepEqual(events.map((e) => e.type),
         [ChatMessageEventType.Created, ChatMessageEventType.Updated, ChatMessageEventType.Deleted]);
-      assert.deepEqual(byType(events, ChatMessageEventType.Updated)[0].version, updated.version);
-      assert.deepEqual(byType(events, ChatMessageEventType.Deleted)[0].version, deleted.version);
+      const sameVersion = (a, b) => ['serial', 'clientId', 'description'].forEach((k) => assert.equal(a[k], b[k], k));
+      sameVersion(byType(events, ChatMessageEventType.Updated)[0].version, updated.version);
+      assert.deepEqual(byType(events, ChatMessageEventType.Updated)[0].version.metadata, { why: 'spelling' });
+      sameVersion(byType(events, ChatMessageEventType.Deleted)[0].version, deleted.version);
 
       const history = await room.messages.history({ limit: 10 });
       assert.equal(history.items.length, 1, 'one item per message');
@@ -324,3 +326,37 @@ describe('ably-js annotations on a chat channel', () => {
     assert.equal(plainAnnotations.length, 0);
   });
 });
+
+for (const format of FORMATS) {
+  describe(`ably-js channel.annotations on a chat message (${format.name})`, () => {
+    it('realtime and REST publish, delete and get annotations; summaries follow', async () => {
+      const { chat } = chatClient(format, { clientId: 'author' });
+      const name = unique('chat-ablyjs-annot');
+      const room = await chat.rooms.get(name);
+      const msg = await room.messages.send({ text: 'annotate me' });
+      const rt = await connected(format, { clientId: 'annotator' });
+      const channel = rt.channels.get(`${name}::$chat`, { modes: ['PUBLISH', 'SUBSCRIBE', 'ANNOTATION_PUBLISH', 'ANNOTATION_SUBSCRIBE'] });
+      const summaries = [];
+      const raw = [];
+      await channel.subscribe((m) => { if (m.action === 'message.summary') summaries.push(m); });
+      await channel.annotations.subscribe((a) => raw.push(a));
+      await channel.annotations.publish(msg.serial, { type: 'reaction:multiple.v1', name: '🎈', count: 2 });
+      const restClient = new Ably.Rest(clientOptions(format, { clientId: 'annotator' }));
+      const restChannel = restClient.channels.get(`${name}::$chat`);
+      await restChannel.annotations.publish(msg.serial, { type: 'reaction:multiple.v1', name: '🎈' });
+      await until(() => summaries.length === 2 && raw.length === 2, 'two summaries and two raw annotations');
+      assert.equal(summaries[1].annotations.summary['reaction:multiple.v1']['🎈'].total, 3);
+      await channel.annotations.delete(msg.serial, { type: 'reaction:multiple.v1', name: '🎈' });
+      await until(() => summaries.length === 3, 'the summary after the delete');
+      assert.equal(summaries[2].annotations.summary['reaction:multiple.v1']['🎈'], undefined);
+      const listed = await restChannel.annotations.get(msg.serial, {});
+      assert.deepEqual(listed.items.map((a) => a.action), ['annotation.create', 'annotation.create', 'annotation.delete']);
+      assert.ok(listed.items.every((a) => a.messageSerial === msg.serial && a.clientId === 'annotator'));
+      // Without the annotation-publish capability (LIMITED_KEY: subscribe only): 40160.
+      const limited = await connected(format, { key: LIMITED_KEY, clientId: 'nope' });
+      const denied = limited.channels.get(`${name}::$chat`);
+      await denied.attach();
+      assert.equal((await rejection(denied.annotations.publish(msg.serial, { type: 'reaction:distinct.v1', name: 'x' }))).code, 40160);
+    });
+  });
+}

@@ -121,7 +121,9 @@ public final class MessageReactions {
                 Annotation a = in.copy();
                 a.id = null;
                 a.serial = null;
-                a.count = type.equals(MULTIPLE) && !delete ? (in.count == null ? 1 : in.count) : in.count;
+                if (type.equals(MULTIPLE) && !delete && in.count == null) {
+                    a.count = 1; // a multiple reaction counts one unless told otherwise
+                }
                 a.clientId = clientId;
                 a.messageSerial = message.serial;
                 a.timestamp = node.clock().millis();
