@@ -534,17 +534,17 @@ public final class Channel {
 
     /** Gives a publication the channel's next serial: the cursor clients keep for re-attach. */
     public synchronized String stampSerial(ProtocolMessage pm) {
-        pm.channelSerial = nextSerial();
-        return pm.channelSerial;
+        return stampSerial(pm, null);
     }
 
     /**
-     * The same, for a publication whose place in history is known ({@code stored}, may be null): after the ':'
-     * the history serial, as in attach serials, so a client's latest channelSerial bounds history too (Chat's
-     * historyBeforeSubscribe sends it as fromSerial).
+     * The same, with the publication's place in history after the ':' as in attach serials: where it is stored
+     * ({@code stored}), or for what is not stored (yet) the newest history this node has delivered. So any
+     * channelSerial a client holds bounds history too (Chat's historyBeforeSubscribe sends the latest as
+     * fromSerial, whether it came with a message, a typing event or a reaction summary).
      */
     public synchronized String stampSerial(ProtocolMessage pm, HistorySerial stored) {
-        pm.channelSerial = stored == null ? nextSerial() : nextSerial() + ':' + stored;
+        pm.channelSerial = nextSerial() + ':' + (stored == null ? historyHead : stored);
         return pm.channelSerial;
     }
 

@@ -41,6 +41,9 @@ public final class MessageReactions {
 
     private final Node node;
     private final ChatMessages messages;
+    /** Per channel, the last summary under way on this node (removed once nothing follows it). */
+    private final java.util.concurrent.ConcurrentMap<ChannelKey, CompletableFuture<Void>> summaryQueues =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     public MessageReactions(Node node, ChatMessages messages) {
         this.node = node;
@@ -132,9 +135,7 @@ public final class MessageReactions {
                     Annotation out = a.copy();
                     out.serial = ChatSerial.format(stored.get(0));
                     out.id = out.serial;
-                    return publishRaw(key, out)
-                            .thenCompose(v -> annotations(key, target))
-                            .thenCompose(all -> publishSummary(key, message.serial, all));
+                    return publishRaw(key, out).thenCompose(v -> summarise(key, target, message.serial));
                 });
             });
         });
@@ -238,6 +239,23 @@ public final class MessageReactions {
                         }
                     }
                     return out;
+                });
+    }
+
+    /**
+     * Reads the message's annotations and publishes its summary, one channel at a time on this node: each read
+     * sees every annotation stored before it, so the last summary sent is the newest. (Nodes summarise
+     * independently: across nodes, a summary may overtake a newer one; the next change corrects it.)
+     */
+    private CompletableFuture<Void> summarise(ChannelKey key, HistorySerial target, String messageSerial) {
+        CompletableFuture<Void> mine = new CompletableFuture<>();
+        CompletableFuture<Void> previous = summaryQueues.put(key, mine);
+        return (previous == null ? CompletableFuture.<Void>completedFuture(null) : previous)
+                .thenCompose(v -> annotations(key, target))
+                .thenCompose(all -> publishSummary(key, messageSerial, all))
+                .whenComplete((v, e) -> {
+                    summaryQueues.remove(key, mine);
+                    mine.complete(null); // the next summary goes on whatever became of this one
                 });
     }
 
