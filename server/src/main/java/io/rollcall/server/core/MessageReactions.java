@@ -264,11 +264,7 @@ public final class MessageReactions {
         pm.id = a.serial;
         pm.timestamp = a.timestamp;
         pm.annotations = List.of(a);
-        Channel ch = node.app(key.appId()).existing(key.channel());
-        if (ch != null) {
-            ch.stampSerial(pm);
-        }
-        return node.broker().publish(key, Publication.messages(new EncodedMessage(pm), null));
+        return publish(key, pm);
     }
 
     private CompletableFuture<Void> publishSummary(ChannelKey key, String messageSerial, List<Annotation> all) {
@@ -283,6 +279,11 @@ public final class MessageReactions {
         ProtocolMessage pm = ProtocolMessage.of(Action.MESSAGE, key.channel());
         pm.timestamp = m.timestamp;
         pm.messages = List.of(m);
+        return publish(key, pm);
+    }
+
+    /** Out to every node holding the channel, not stored (the annotation log has it already). */
+    private CompletableFuture<Void> publish(ChannelKey key, ProtocolMessage pm) {
         Channel ch = node.app(key.appId()).existing(key.channel());
         if (ch != null) {
             ch.stampSerial(pm);

@@ -57,44 +57,45 @@ final class JacksonProtocolCodec implements ProtocolCodec {
 
     @Override
     public List<Message> decodeMessages(byte[] body) {
+        return decodeOneOrMany(body, this::readMessage, "message");
+    }
+
+    @Override
+    public List<Annotation> decodeAnnotations(byte[] body) {
+        return decodeOneOrMany(body, this::readAnnotation, "annotation");
+    }
+
+    /** Reads one value of a kind, the parser on its START_OBJECT. */
+    private interface Reader<T> {
+        T read(JsonParser p) throws IOException;
+    }
+
+    /** A REST body: one object of the kind, or an array of them. */
+    private <T> List<T> decodeOneOrMany(byte[] body, Reader<T> reader, String what) {
         try (JsonParser p = factory.createParser(body)) {
             JsonToken t = p.nextToken();
-            List<Message> out = new ArrayList<>();
             if (t == JsonToken.START_OBJECT) {
-                out.add(readMessage(p));
-            } else if (t == JsonToken.START_ARRAY) {
-                while (p.nextToken() != JsonToken.END_ARRAY) {
-                    expect(p, JsonToken.START_OBJECT, "message");
-                    out.add(readMessage(p));
-                }
-            } else {
-                throw malformed("expected a message or an array of messages");
+                List<T> one = new ArrayList<>(1);
+                one.add(reader.read(p));
+                return one;
             }
-            return out;
+            if (t == JsonToken.START_ARRAY) {
+                return readArray(p, reader, what);
+            }
+            throw malformed("expected a " + what + " or an array of them");
         } catch (IOException | RuntimeException e) {
             throw wrap(e);
         }
     }
 
-    @Override
-    public List<Annotation> decodeAnnotations(byte[] body) {
-        try (JsonParser p = factory.createParser(body)) {
-            JsonToken t = p.nextToken();
-            List<Annotation> out = new ArrayList<>();
-            if (t == JsonToken.START_OBJECT) {
-                out.add(readAnnotation(p));
-            } else if (t == JsonToken.START_ARRAY) {
-                while (p.nextToken() != JsonToken.END_ARRAY) {
-                    expect(p, JsonToken.START_OBJECT, "annotation");
-                    out.add(readAnnotation(p));
-                }
-            } else {
-                throw malformed("expected an annotation or an array of annotations");
-            }
-            return out;
-        } catch (IOException | RuntimeException e) {
-            throw wrap(e);
+    /** The objects of the array the parser is on. */
+    private static <T> List<T> readArray(JsonParser p, Reader<T> reader, String what) throws IOException {
+        List<T> list = new ArrayList<>();
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+            expect(p, JsonToken.START_OBJECT, what);
+            list.add(reader.read(p));
         }
+        return list;
     }
 
     @Override
@@ -134,30 +135,15 @@ final class JacksonProtocolCodec implements ProtocolCodec {
                 case "timestamp" -> pm.timestamp = readLong(p, field);
                 case "messages" -> {
                     expect(p, JsonToken.START_ARRAY, field);
-                    List<Message> list = new ArrayList<>();
-                    while (p.nextToken() != JsonToken.END_ARRAY) {
-                        expect(p, JsonToken.START_OBJECT, "message");
-                        list.add(readMessage(p));
-                    }
-                    pm.messages = list;
+                    pm.messages = readArray(p, this::readMessage, "message");
                 }
                 case "presence" -> {
                     expect(p, JsonToken.START_ARRAY, field);
-                    List<PresenceMessage> list = new ArrayList<>();
-                    while (p.nextToken() != JsonToken.END_ARRAY) {
-                        expect(p, JsonToken.START_OBJECT, "presence message");
-                        list.add(readPresence(p));
-                    }
-                    pm.presence = list;
+                    pm.presence = readArray(p, this::readPresence, "presence message");
                 }
                 case "annotations" -> {
                     expect(p, JsonToken.START_ARRAY, field);
-                    List<Annotation> list = new ArrayList<>();
-                    while (p.nextToken() != JsonToken.END_ARRAY) {
-                        expect(p, JsonToken.START_OBJECT, "annotation");
-                        list.add(readAnnotation(p));
-                    }
-                    pm.annotations = list;
+                    pm.annotations = readArray(p, this::readAnnotation, "annotation");
                 }
                 case "params" -> pm.params = readParams(p);
                 case "auth" -> pm.authAccessToken = readAuth(p);
