@@ -1,0 +1,134 @@
+package io.rollcall.chat;
+
+import static io.rollcall.chat.ChatFixture.failure;
+import static io.rollcall.chat.ChatFixture.join;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.rollcall.server.testing.Await;
+import io.rollcall.server.testing.TestServer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** room.reactions(), room.typing() and room.messages().reactions() between two Java clients. */
+class ChatReactionsTypingTest {
+    @RegisterExtension
+    static final ChatFixture fx = ChatFixture.perClass();
+
+    private static Room room(String name, String clientId, boolean binary, RoomOptions options) {
+        Room room = join(fx.client(TestServer.KEY, clientId, binary, o -> { }).rooms().get(name, options));
+        join(room.attach());
+        return room;
+    }
+
+    @ParameterizedTest(name = "binary={0}")
+    @ValueSource(booleans = {false, true})
+    void roomReactionsReachEveryoneWithMetadataAndHeaders(boolean binary) {
+        String name = "reactions-" + binary;
+        Room alice = fx.attachedRoom(name, "alice", binary);
+        Room bob = fx.attachedRoom(name, "bob", !binary);
+        List<RoomReaction> bobSaw = new CopyOnWriteArrayList<>();
+        List<RoomReaction> aliceSaw = new CopyOnWriteArrayList<>();
+        bob.reactions().subscribe(e -> bobSaw.add(e.reaction()));
+        alice.reactions().subscribe(e -> aliceSaw.add(e.reaction()));
+
+        join(alice.reactions().send(RoomReactionParams.builder("🎉").metadata(Map.of("intensity", 3))
+                .headers(Map.of("kind", "party")).build()));
+        join(alice.reactions().send("👍"));
+        Await.until(() -> bobSaw.size() == 2 && aliceSaw.size() == 2, "both see both reactions");
+        RoomReaction party = bobSaw.get(0);
+        assertThat(party.name()).isEqualTo("🎉");
+        assertThat(party.clientId()).isEqualTo("alice");
+        assertThat(party.isSelf()).isFalse();
+        assertThat(party.metadata()).isEqualTo(Map.of("intensity", 3));
+        assertThat(party.headers()).isEqualTo(Map.of("kind", "party"));
+        assertThat(bobSaw.get(1).metadata()).isEmpty();
+        assertThat(aliceSaw.get(0).isSelf()).isTrue();
+
+        // Ephemeral: never in message history.
+        assertThat(join(bob.messages().history(HistoryParams.defaults())).items()).isEmpty();
+        assertThatThrownBy(() -> alice.reactions().send("")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void typingStartsStopsAndTimesOut() {
+        RoomOptions fast = RoomOptions.builder().typingHeartbeatThrottle(Duration.ofMillis(500)).build();
+        Room alice = room("typing", "alice", true, fast);
+        Room bob = room("typing", "bob", false, fast);
+        List<TypingSetEvent> bobSaw = new CopyOnWriteArrayList<>();
+        bob.typing().subscribe(bobSaw::add);
+
+        join(alice.typing().keystroke());
+        join(alice.typing().keystroke());   // within the heartbeat interval: nothing sent, no second event
+        Await.until(() -> bob.typing().current().equals(java.util.Set.of("alice")), "bob sees alice typing");
+        assertThat(bobSaw).hasSize(1);
+        assertThat(bobSaw.get(0).change()).isEqualTo(new TypingSetEvent.Change("alice", TypingEventType.STARTED, null));
+        assertThat(bob.typing().currentTypers()).containsExactly(new TypingMember("alice", null));
+
+        join(alice.typing().stop());
+        Await.until(() -> bobSaw.size() == 2, "bob sees alice stop");
+        assertThat(bobSaw.get(1).change().type()).isEqualTo(TypingEventType.STOPPED);
+        assertThat(bobSaw.get(1).currentlyTyping()).isEmpty();
+        join(alice.typing().stop());        // not typing: nothing sent
+
+        // No heartbeat: dropped after the interval plus 2 s.
+        join(alice.typing().keystroke());
+        Await.until(() -> bobSaw.size() == 4, "bob sees alice start, then time out");
+        assertThat(bobSaw.get(3).change()).isEqualTo(new TypingSetEvent.Change("alice", TypingEventType.STOPPED, null));
+        assertThat(bob.typing().current()).isEmpty();
+    }
+
+    @ParameterizedTest(name = "binary={0}")
+    @ValueSource(booleans = {false, true})
+    void messageReactionsSummariesAndClientReactions(boolean binary) {
+        String name = "msg-reactions-" + binary;
+        Room alice = fx.attachedRoom(name, "alice", binary);
+        Room bob = fx.attachedRoom(name, "bob", !binary);
+        List<MessageReactionSummaryEvent> aliceSaw = new CopyOnWriteArrayList<>();
+        alice.messages().reactions().subscribe(aliceSaw::add);
+        Message m = join(alice.messages().send("react to me"));
+
+        join(bob.messages().reactions().send(m.serial(), "👍"));
+        join(alice.messages().reactions().send(m.serial(), "👍"));
+        join(bob.messages().reactions().send(m.serial(), "❤️", MessageReactionType.MULTIPLE, 3));
+        join(bob.messages().reactions().send(m.serial(), "⭐", MessageReactionType.UNIQUE, 1));
+        Await.until(() -> aliceSaw.size() >= 4 && aliceSaw.get(aliceSaw.size() - 1).reactions().unique().containsKey("⭐"),
+                "alice sees every summary");
+        MessageReactionSummary last = aliceSaw.get(aliceSaw.size() - 1).reactions();
+        assertThat(aliceSaw.get(aliceSaw.size() - 1).messageSerial()).isEqualTo(m.serial());
+        assertThat(last.distinct().get("👍").total()).isEqualTo(2);
+        assertThat(last.distinct().get("👍").clientIds()).containsExactlyInAnyOrder("alice", "bob");
+        assertThat(last.multiple().get("❤️").total()).isEqualTo(3);
+        assertThat(last.multiple().get("❤️").clientIds()).isEqualTo(Map.of("bob", 3));
+        assertThat(last.unique().get("⭐").clientIds()).containsExactly("bob");
+
+        Message withReactions = join(alice.messages().get(m.serial()));
+        assertThat(withReactions.reactions()).isEqualTo(last);
+
+        MessageReactionSummary bobs = join(alice.messages().reactions().clientReactions(m.serial(), "bob"));
+        assertThat(bobs.distinct().get("👍").clientIds()).containsExactly("bob");
+        MessageReactionSummary mine = join(alice.messages().reactions().clientReactions(m.serial(), null));
+        assertThat(mine.distinct().get("👍").clientIds()).containsExactly("alice");
+        assertThat(mine.multiple()).isEmpty();
+
+        join(bob.messages().reactions().delete(m.serial(), "👍"));
+        join(bob.messages().reactions().delete(m.serial(), null, MessageReactionType.UNIQUE));
+        Await.until(() -> {
+            MessageReactionSummary now = aliceSaw.get(aliceSaw.size() - 1).reactions();
+            return now.unique().isEmpty() && now.distinct().get("👍") != null && now.distinct().get("👍").total() == 1;
+        }, "alice sees bob's reactions go");
+        assertThat(join(alice.messages().history(HistoryParams.defaults())).items().get(0).reactions().distinct().get("👍").clientIds())
+                .containsExactly("alice");
+
+        assertThat(failure(bob.messages().reactions().send("01234567890-000@nothing", "👍")).errorInfo().statusCode()).isEqualTo(404);
+        assertThatThrownBy(() -> bob.messages().reactions().send(m.serial(), "x", MessageReactionType.MULTIPLE, 0))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> bob.messages().reactions().delete(m.serial(), null)).isInstanceOf(NullPointerException.class);
+    }
+}
