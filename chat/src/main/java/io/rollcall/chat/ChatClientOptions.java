@@ -18,17 +18,29 @@ public final class ChatClientOptions {
         this.listenerExecutor = b.listenerExecutor;
     }
 
-    /** Default options: listeners on the client's own thread. */
+    /**
+     * The defaults.
+     *
+     * @return options with listeners on the client's own thread
+     */
     public static ChatClientOptions defaults() {
         return DEFAULTS;
     }
 
-    /** A builder starting from the defaults. */
+    /**
+     * A builder starting from the defaults.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** The executor for listeners, or null for the client's own thread. */
+    /**
+     * The executor for listeners.
+     *
+     * @return the executor, or null for the client's own thread
+     */
     public Executor listenerExecutor() {
         return listenerExecutor;
     }
@@ -39,11 +51,25 @@ public final class ChatClientOptions {
 
         private Builder() {}
 
+        /**
+         * Runs listeners on this executor (events are still handed to it one at a time, in order), for
+         * example a UI thread's executor. An executor that runs tasks on the submitting thread (such as
+         * {@code Runnable::run}) would run listeners on ably-java's thread, where blocking on the SDK hangs the
+         * connection: give one with threads of its own.
+         *
+         * @param executor the executor, or null for the client's own thread
+         * @return this builder
+         */
         public Builder listenerExecutor(Executor executor) {
             this.listenerExecutor = executor;
             return this;
         }
 
+        /**
+         * The options.
+         *
+         * @return new immutable options
+         */
         public ChatClientOptions build() {
             return new ChatClientOptions(this);
         }

@@ -1,8 +1,31 @@
 package io.rollcall.chat;
 
 import io.ably.lib.realtime.AblyRealtime;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 
-/** What every part of one {@link ChatClient} shares. */
-record ChatContext(AblyRealtime realtime, Executor listenerExecutor, Executor blockingExecutor) {
+/**
+ * What every part of one {@link ChatClient} shares: the realtime client, the listener executor (serial), the
+ * pool for ably-java calls that block, and the pool that completes every future handed to a caller.
+ */
+record ChatContext(AblyRealtime realtime, Executor listenerExecutor, Executor blockingExecutor, Executor completions) {
+
+    /**
+     * A new future for the caller, completed on the completion pool once {@code internal} completes. The SDK
+     * never completes a caller's future on ably-java's threads (which it needs for everything else) nor on
+     * the listener executor, so a caller may block in a dependent stage; and as the caller's future is not
+     * the SDK's own, completing or cancelling it changes nothing inside the SDK.
+     */
+    <T> CompletableFuture<T> deliver(CompletionStage<T> internal) {
+        CompletableFuture<T> out = new CompletableFuture<>();
+        internal.whenComplete((v, t) -> completions.execute(() -> {
+            if (t != null) {
+                out.completeExceptionally(AblyCalls.exception(t));
+            } else {
+                out.complete(v);
+            }
+        }));
+        return out;
+    }
 }

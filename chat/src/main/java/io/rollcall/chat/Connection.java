@@ -20,17 +20,31 @@ public final class Connection {
         ctx.realtime().connection.on(bridge);
     }
 
-    /** The current status. */
+    /**
+     * The current status.
+     *
+     * @return the status
+     */
     public ConnectionStatus status() {
         return map(ctx.realtime().connection.state);
     }
 
-    /** The error behind the current status, or null. */
+    /**
+     * The error behind the current status.
+     *
+     * @return the error, or null
+     */
     public ErrorInfo error() {
         return AblyCalls.convert(ctx.realtime().connection.reason);
     }
 
-    /** Listens to status changes until unsubscribed. */
+    /**
+     * Listens to status changes, on the client's listener executor, until unsubscribed.
+     *
+     * @param listener called with each change
+     * @return a new, independent subscription
+     * @throws NullPointerException if {@code listener} is null
+     */
     public Subscription onStatusChange(ConnectionStatusListener listener) {
         return listeners.add(listener);
     }

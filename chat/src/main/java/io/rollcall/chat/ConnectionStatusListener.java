@@ -3,5 +3,10 @@ package io.rollcall.chat;
 /** Told of every connection status change. */
 @FunctionalInterface
 public interface ConnectionStatusListener {
+    /**
+     * Called with each status change, on the client's listener executor, one at a time and in order. A listener that throws is logged; the others still run.
+     *
+     * @param change the change
+     */
     void onStatusChange(ConnectionStatusChange change);
 }

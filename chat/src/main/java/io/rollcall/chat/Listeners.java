@@ -8,13 +8,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The listeners of one kind of event. Each is called on the client's listener executor, in event order; one
- * that throws is logged and does not stop the others.
+ * The listeners of one kind of event. Each registration is its own {@link Subscription}; each event is run
+ * on the client's listener executor, in event order; a listener that throws is logged and does not stop the
+ * others. A registration checks that it is still active just before each call, so nothing queued runs after
+ * its unsubscribe() has returned.
  */
 final class Listeners<L> {
     private static final Logger log = LoggerFactory.getLogger(Listeners.class);
 
-    private final List<L> listeners = new CopyOnWriteArrayList<>();
+    private final List<Registration> registrations = new CopyOnWriteArrayList<>();
     private final Executor executor;
 
     Listeners(Executor executor) {
@@ -23,17 +25,21 @@ final class Listeners<L> {
 
     Subscription add(L listener) {
         if (listener == null) {
-            throw new NullPointerException("listener");
+            throw new NullPointerException("listener must not be null");
         }
-        listeners.add(listener);
-        return () -> listeners.remove(listener);
+        Registration r = new Registration(listener);
+        registrations.add(r);
+        return r;
     }
 
     void dispatch(Consumer<L> call) {
-        for (L l : listeners) {
+        for (Registration r : registrations) {
             executor.execute(() -> {
+                if (!r.active) {
+                    return;
+                }
                 try {
-                    call.accept(l);
+                    call.accept(r.listener);
                 } catch (Throwable t) {
                     log.warn("a Chat listener threw; the other listeners still run", t);
                 }
@@ -41,11 +47,31 @@ final class Listeners<L> {
         }
     }
 
+    /**
+     * Stops dispatching to every listener (the room or client is going away). Unlike unsubscribe(), events
+     * already dispatched still run: the last one is typically the RELEASED status change itself.
+     */
     void clear() {
-        listeners.clear();
+        registrations.clear();
     }
 
     boolean isEmpty() {
-        return listeners.isEmpty();
+        return registrations.isEmpty();
+    }
+
+    private final class Registration implements Subscription {
+        final L listener;
+        volatile boolean active = true;
+
+        Registration(L listener) {
+            this.listener = listener;
+        }
+
+        @Override
+        public void unsubscribe() {
+            active = false;
+            // Removes this registration only (identity), however many times its listener was added.
+            registrations.remove(this);
+        }
     }
 }

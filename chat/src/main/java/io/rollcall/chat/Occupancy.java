@@ -7,6 +7,7 @@ import io.ably.lib.types.Param;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
@@ -50,7 +51,13 @@ public final class Occupancy {
         }
     }
 
-    /** Asks the server for the room's occupancy now (REST); the room need not be attached. */
+    /**
+     * Asks the server for the room's occupancy now (REST); the room need not be attached, nor occupancy events
+     * enabled.
+     *
+     * @return a future of the occupancy, completed on the client's completion pool; it fails with
+     *         {@link ChatException} carrying the server's error
+     */
     public CompletableFuture<OccupancyData> get() {
         CompletableFuture<OccupancyData> f = new CompletableFuture<>();
         String path = "/chat/v4/rooms/" + URLEncoder.encode(room.name(), StandardCharsets.UTF_8).replace("+", "%20") + "/occupancy";
@@ -76,19 +83,31 @@ public final class Occupancy {
                         f.completeExceptionally(new ChatException(AblyCalls.convert(reason)));
                     }
                 });
-        return f;
+        return ctx.deliver(f);
     }
 
     /**
-     * Listens to occupancy events. Needs occupancy events enabled in the room's options, else throws
-     * {@link ChatException} 102108. The room must be attached to receive them.
+     * Listens to occupancy events, on the client's listener executor, until unsubscribed. The room must be
+     * attached to receive them.
+     *
+     * @param listener called with each event
+     * @return a new, independent subscription
+     * @throws NullPointerException if {@code listener} is null
+     * @throws ChatException 102108 ({@link ChatException#FEATURE_NOT_ENABLED_IN_ROOM}) if occupancy events are
+     *         not enabled in the room's options
      */
     public Subscription subscribe(OccupancyListener listener) {
+        Objects.requireNonNull(listener, "listener must not be null");
         requireEvents();
         return listeners.add(listener);
     }
 
-    /** The occupancy of the latest event, empty until the first arrives. Needs occupancy events (102108). */
+    /**
+     * The occupancy of the latest event.
+     *
+     * @return the latest occupancy, empty until the first event arrives
+     * @throws ChatException 102108 if occupancy events are not enabled in the room's options
+     */
     public Optional<OccupancyData> current() {
         requireEvents();
         return Optional.ofNullable(current);
@@ -97,7 +116,11 @@ public final class Occupancy {
     /**
      * Occupancy events as a {@link Flow.Publisher}, the Java counterpart of Kotlin's {@code asFlow()}. Each
      * subscriber gets events as it requests them; occupancy is a state, so while a subscriber has no
-     * outstanding demand only the latest event is kept for it. Cancelling unsubscribes.
+     * outstanding demand only the latest event is kept for it. Cancelling unsubscribes. Signals are delivered
+     * on the client's listener executor, or on the thread calling {@code request}.
+     *
+     * @return a publisher of this room's occupancy events
+     * @throws ChatException 102108 if occupancy events are not enabled in the room's options
      */
     public Flow.Publisher<OccupancyEvent> asPublisher() {
         requireEvents();

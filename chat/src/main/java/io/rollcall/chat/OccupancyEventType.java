@@ -2,6 +2,7 @@ package io.rollcall.chat;
 
 /** The kind of occupancy event; {@link #wireValue()} is {@code occupancy.updated}. */
 public enum OccupancyEventType {
+    /** The occupancy changed; the wire value is {@code occupancy.updated}. */
     UPDATED("occupancy.updated");
 
     private final String wireValue;
@@ -10,7 +11,11 @@ public enum OccupancyEventType {
         this.wireValue = wireValue;
     }
 
-    /** The name the Chat SDKs use on the wire and in events. */
+    /**
+     * The name the Chat SDKs use on the wire and in events.
+     *
+     * @return the name, for example {@code enter}
+     */
     public String wireValue() {
         return wireValue;
     }

@@ -17,7 +17,11 @@ public enum PresenceEventType {
         this.wireValue = wireValue;
     }
 
-    /** The name the Chat SDKs use on the wire and in events. */
+    /**
+     * The name the Chat SDKs use on the wire and in events.
+     *
+     * @return the name, for example {@code enter}
+     */
     public String wireValue() {
         return wireValue;
     }

@@ -17,27 +17,47 @@ public final class PresenceParams {
         this.waitForSync = b.waitForSync;
     }
 
-    /** Every member, after sync. */
+    /**
+     * Every member, after sync.
+     *
+     * @return parameters with no filters, waiting for sync
+     */
     public static PresenceParams all() {
         return ALL;
     }
 
-    /** A builder with no filters, waiting for sync. */
+    /**
+     * A builder with no filters, waiting for sync.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Only members with this clientId, or null for any. */
+    /**
+     * The clientId filter.
+     *
+     * @return only members with this clientId, or null for any
+     */
     public String clientId() {
         return clientId;
     }
 
-    /** Only members on this connection, or null for any. */
+    /**
+     * The connectionId filter.
+     *
+     * @return only members on this connection, or null for any
+     */
     public String connectionId() {
         return connectionId;
     }
 
-    /** Whether to wait until the presence set is in sync. */
+    /**
+     * Whether to wait for sync.
+     *
+     * @return whether to wait until the presence set is in sync
+     */
     public boolean waitForSync() {
         return waitForSync;
     }
@@ -50,21 +70,53 @@ public final class PresenceParams {
 
         private Builder() {}
 
+        /**
+         * Only members with this clientId.
+         *
+         * @param clientId the clientId, or null for any
+         * @return this builder
+         * @throws IllegalArgumentException if {@code clientId} is empty
+         */
         public Builder clientId(String clientId) {
-            this.clientId = clientId;
+            this.clientId = notEmpty(clientId, "clientId");
             return this;
         }
 
+        /**
+         * Only members on this connection.
+         *
+         * @param connectionId the connectionId, or null for any
+         * @return this builder
+         * @throws IllegalArgumentException if {@code connectionId} is empty
+         */
         public Builder connectionId(String connectionId) {
-            this.connectionId = connectionId;
+            this.connectionId = notEmpty(connectionId, "connectionId");
             return this;
         }
 
+        /**
+         * Whether to wait until the presence set is in sync before answering (default true).
+         *
+         * @param wait false to answer at once from what is known
+         * @return this builder
+         */
         public Builder waitForSync(boolean wait) {
             this.waitForSync = wait;
             return this;
         }
 
+        private static String notEmpty(String value, String name) {
+            if (value != null && value.isEmpty()) {
+                throw new IllegalArgumentException(name + " must not be empty (use null for any)");
+            }
+            return value;
+        }
+
+        /**
+         * The parameters.
+         *
+         * @return new immutable parameters
+         */
         public PresenceParams build() {
             return new PresenceParams(this);
         }

@@ -70,61 +70,109 @@ public final class Room {
         return o;
     }
 
-    /** The room's name (its channel is {@code <name>::$chat}). */
+    /**
+     * The room's name.
+     *
+     * @return the name (its channel is {@code <name>::$chat})
+     */
     public String name() {
         return name;
     }
 
-    /** The options the room was created with. */
+    /**
+     * The options the room was created with.
+     *
+     * @return the options
+     */
     public RoomOptions options() {
         return options;
     }
 
-    /** The room's current status. */
+    /**
+     * The room's current status.
+     *
+     * @return the status
+     */
     public RoomStatus status() {
         return status;
     }
 
-    /** The error behind the current status (for FAILED or SUSPENDED), or null. */
+    /**
+     * The error behind the current status.
+     *
+     * @return the error (for FAILED or SUSPENDED), or null
+     */
     public ErrorInfo error() {
         return error;
     }
 
-    /** Who is in the room. */
+    /**
+     * Who is in the room.
+     *
+     * @return the room's presence
+     */
     public Presence presence() {
         return presence;
     }
 
-    /** How many connections and members the room has. */
+    /**
+     * How many connections and members the room has.
+     *
+     * @return the room's occupancy
+     */
     public Occupancy occupancy() {
         return occupancy;
     }
 
-    /** Listens to status changes until unsubscribed. */
+    /**
+     * Listens to status changes, on the client's listener executor, until unsubscribed.
+     *
+     * @param listener called with each change
+     * @return a new, independent subscription
+     * @throws NullPointerException if {@code listener} is null
+     */
     public Subscription onStatusChange(RoomStatusListener listener) {
         return statusListeners.add(listener);
     }
 
-    /** Listens for lost continuity (events may have been missed) until unsubscribed. */
+    /**
+     * Listens for lost continuity (events may have been missed), on the client's listener executor, until
+     * unsubscribed.
+     *
+     * @param listener called with the error that explains the discontinuity
+     * @return a new, independent subscription
+     * @throws NullPointerException if {@code listener} is null
+     */
     public Subscription onDiscontinuity(DiscontinuityListener listener) {
         return discontinuityListeners.add(listener);
     }
 
-    /** Attaches the room; completes when it is {@link RoomStatus#ATTACHED}, or fails with the server's error. */
+    /**
+     * Attaches the room.
+     *
+     * @return a future completed (on the client's completion pool) when the room is {@link RoomStatus#ATTACHED};
+     *         it fails with {@link ChatException} 102103 if the room was released, or with the server's error
+     *         (for example 40160 without the capability)
+     */
     public CompletableFuture<Void> attach() {
         if (isReleased()) {
             return CompletableFuture.failedFuture(released());
         }
-        return AblyCalls.run(channel::attach);
+        return ctx.deliver(AblyCalls.run(channel::attach));
     }
 
-    /** Detaches the room: its presence members leave and it stops counting towards occupancy. */
+    /**
+     * Detaches the room: its presence members leave and it stops counting towards occupancy.
+     *
+     * @return a future completed (on the client's completion pool) when the room is {@link RoomStatus#DETACHED};
+     *         it fails with {@link ChatException} 102103 if the room was released, or with the server's error
+     */
     public CompletableFuture<Void> detach() {
         if (isReleased()) {
             return CompletableFuture.failedFuture(released());
         }
         wasAttached = false;
-        return AblyCalls.run(channel::detach);
+        return ctx.deliver(AblyCalls.run(channel::detach));
     }
 
     private boolean isReleased() {
@@ -192,8 +240,11 @@ public final class Room {
         statusListeners.dispatch(l -> l.onStatusChange(change));
     }
 
-    /** Presence operations need the room attached or attaching (Chat's 102112 otherwise). */
+    /** Presence operations need the room attached or attaching (Chat's 102112 otherwise; 102103 once released). */
     void requireAttachedOrAttaching(String operation) {
+        if (isReleased()) {
+            throw released();
+        }
         RoomStatus s = status;
         if (s != RoomStatus.ATTACHED && s != RoomStatus.ATTACHING) {
             throw new ChatException(ChatException.ROOM_IN_INVALID_STATE, 400,

@@ -19,27 +19,47 @@ public final class RoomOptions {
         this.occupancyEvents = b.occupancyEvents;
     }
 
-    /** Presence events on, occupancy events off. */
+    /**
+     * The defaults.
+     *
+     * @return presence events on, occupancy events off
+     */
     public static RoomOptions defaults() {
         return DEFAULTS;
     }
 
-    /** A builder starting from the defaults. */
+    /**
+     * A builder starting from the defaults.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** A builder starting from these options. */
+    /**
+     * A builder starting from these options.
+     *
+     * @return a new builder
+     */
     public Builder toBuilder() {
         return new Builder().presenceEvents(presenceEvents).occupancyEvents(occupancyEvents);
     }
 
-    /** Presence {@code enableEvents}: subscribe to enter, leave, update and present events. */
+    /**
+     * Presence {@code enableEvents}: subscribe to enter, leave, update and present events.
+     *
+     * @return whether presence events are enabled
+     */
     public boolean presenceEvents() {
         return presenceEvents;
     }
 
-    /** Occupancy {@code enableEvents}: receive live occupancy and keep {@link Occupancy#current()}. */
+    /**
+     * Occupancy {@code enableEvents}: receive live occupancy and keep {@link Occupancy#current()}.
+     *
+     * @return whether occupancy events are enabled
+     */
     public boolean occupancyEvents() {
         return occupancyEvents;
     }
@@ -66,16 +86,33 @@ public final class RoomOptions {
 
         private Builder() {}
 
+        /**
+         * Whether to receive presence events (default true).
+         *
+         * @param enable false to attach without presence_subscribe
+         * @return this builder
+         */
         public Builder presenceEvents(boolean enable) {
             this.presenceEvents = enable;
             return this;
         }
 
+        /**
+         * Whether to receive occupancy events (default false).
+         *
+         * @param enable true to attach with occupancy metrics
+         * @return this builder
+         */
         public Builder occupancyEvents(boolean enable) {
             this.occupancyEvents = enable;
             return this;
         }
 
+        /**
+         * The options.
+         *
+         * @return new immutable options
+         */
         public RoomOptions build() {
             return new RoomOptions(this);
         }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -20,15 +21,35 @@ public final class Rooms {
         this.ctx = ctx;
     }
 
-    /** The room with default options: presence events on, occupancy events off. */
+    /**
+     * The room with default options: presence events on, occupancy events off.
+     *
+     * @param name the room's name
+     * @return a future of the room (already complete unless a release of that name is under way); it fails
+     *         with {@link ChatException} 102107 if the room exists with other options
+     * @throws NullPointerException if {@code name} is null
+     * @throws IllegalArgumentException if {@code name} is empty
+     */
     public CompletableFuture<Room> get(String name) {
         return get(name, RoomOptions.defaults());
     }
 
-    /** The room of that name with these options: the existing one if the options match, else 102107. */
+    /**
+     * The room of that name with these options: the existing one if the options match.
+     *
+     * @param name the room's name
+     * @param options the room's options
+     * @return a future of the room (already complete unless a release of that name is under way); it fails
+     *         with {@link ChatException} 102107 ({@link ChatException#ROOM_EXISTS_WITH_DIFFERENT_OPTIONS}) if
+     *         the room exists with other options
+     * @throws NullPointerException if {@code name} or {@code options} is null
+     * @throws IllegalArgumentException if {@code name} is empty
+     */
     public CompletableFuture<Room> get(String name, RoomOptions options) {
-        if (name == null || name.isEmpty()) {
-            return CompletableFuture.failedFuture(new ChatException(40000, 400, "room name must not be empty"));
+        Objects.requireNonNull(name, "name must not be null");
+        Objects.requireNonNull(options, "options must not be null: use get(name) for the defaults");
+        if (name.isEmpty()) {
+            throw new IllegalArgumentException("room name must not be empty");
         }
         CompletableFuture<Void> pending;
         synchronized (this) {
@@ -36,7 +57,7 @@ public final class Rooms {
         }
         if (pending != null) {
             // A release of this name is still under way: the new room waits for it to finish.
-            return pending.handle((v, t) -> null).thenCompose(v -> get(name, options));
+            return ctx.deliver(pending.handle((v, t) -> null).thenCompose(v -> get(name, options)));
         }
         synchronized (this) {
             Room existing = rooms.get(name);
@@ -53,8 +74,20 @@ public final class Rooms {
         }
     }
 
-    /** Detaches and frees the room; completes when it is {@link RoomStatus#RELEASED}. */
+    /**
+     * Detaches and frees the room. Releasing a room that does not exist does nothing.
+     *
+     * @param name the room's name
+     * @return a future completed (on the client's completion pool) when the room is {@link RoomStatus#RELEASED};
+     *         each call returns a future of its own
+     * @throws NullPointerException if {@code name} is null
+     */
     public CompletableFuture<Void> release(String name) {
+        Objects.requireNonNull(name, "name must not be null");
+        return ctx.deliver(releaseInternal(name));
+    }
+
+    private CompletableFuture<Void> releaseInternal(String name) {
         Room room;
         CompletableFuture<Void> done;
         synchronized (this) {
@@ -87,6 +120,6 @@ public final class Rooms {
         synchronized (this) {
             names = new ArrayList<>(rooms.keySet());
         }
-        return CompletableFuture.allOf(names.stream().map(this::release).toArray(CompletableFuture[]::new));
+        return CompletableFuture.allOf(names.stream().map(this::releaseInternal).toArray(CompletableFuture[]::new));
     }
 }

@@ -8,15 +8,30 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
-/** A server and the Chat clients of one test class; everything is closed afterwards. */
-final class ChatFixture implements AutoCloseable {
+/**
+ * A server and the Chat clients of one test class; everything is closed afterwards. As a JUnit extension
+ * ({@code @RegisterExtension static final ChatFixture fx = ChatFixture.perClass();}) it closes after the class.
+ */
+final class ChatFixture implements AutoCloseable, AfterAllCallback {
     final TestServer server;
     private final List<ChatClient> chats = new ArrayList<>();
     private final List<AblyRealtime> realtimes = new ArrayList<>();
 
     ChatFixture(TestServer server) {
         this.server = server;
+    }
+
+    /** A fixture on a fresh server, closed after the test class when registered as an extension. */
+    static ChatFixture perClass() {
+        return new ChatFixture(TestServer.start());
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
     }
 
     ChatClient client(String clientId) {
@@ -37,6 +52,13 @@ final class ChatFixture implements AutoCloseable {
         ChatClient chat = new ChatClient(rt, options);
         chats.add(chat);
         return chat;
+    }
+
+    /** A new client's room of that name, attached. */
+    Room attachedRoom(String name, String clientId, boolean binary) {
+        Room room = join(client(TestServer.KEY, clientId, binary, o -> { }).rooms().get(name));
+        join(room.attach());
+        return room;
     }
 
     static <T> T join(CompletableFuture<T> f) {

@@ -12,26 +12,16 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** room.occupancy() against the server: REST get, live events, current, and the Flow publisher. */
 class ChatOccupancyTest {
-    static ChatFixture fx;
+    @RegisterExtension
+    static final ChatFixture fx = ChatFixture.perClass();
     static final RoomOptions EVENTS = RoomOptions.builder().occupancyEvents(true).build();
-
-    @BeforeAll
-    static void start() {
-        fx = new ChatFixture(TestServer.start());
-    }
-
-    @AfterAll
-    static void stop() {
-        fx.close();
-    }
 
     @ParameterizedTest(name = "binary={0}")
     @ValueSource(booleans = {false, true})

@@ -9,22 +9,12 @@ import io.rollcall.server.testing.TcpProxy;
 import io.rollcall.server.testing.TestServer;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class RoomLifecycleTest {
-    static ChatFixture fx;
-
-    @BeforeAll
-    static void start() {
-        fx = new ChatFixture(TestServer.start());
-    }
-
-    @AfterAll
-    static void stop() {
-        fx.close();
-    }
+    @RegisterExtension
+    static final ChatFixture fx = ChatFixture.perClass();
 
     @Test
     void clientExposesClientIdAndConnectionStatus() {

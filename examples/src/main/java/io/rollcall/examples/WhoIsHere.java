@@ -66,7 +66,7 @@ public final class WhoIsHere implements Callable<Integer> {
         try (ChatClient chat = new ChatClient(realtime)) {
             Room r = chat.rooms().get(room, RoomOptions.builder().occupancyEvents(true).build()).join();
             r.presence().subscribe(event -> {
-                out.println("* " + event.member().clientId() + " " + event.type().wireValue());
+                out.println("* " + event.member().clientId() + " " + event.type().wireValue() + status(event.member()));
                 printWhoIsHere(r);
             });
             r.occupancy().subscribe(event -> printOccupancy(event.occupancy()));
@@ -95,6 +95,11 @@ public final class WhoIsHere implements Callable<Integer> {
             List<String> names = members.stream().map(PresenceMember::clientId).sorted().collect(Collectors.toList());
             out.println("here now: " + String.join(", ", names));
         });
+    }
+
+    /** Presence data is any JSON value; this example's members send an object with a "status". */
+    private static String status(PresenceMember m) {
+        return m.data() instanceof Map<?, ?> data && data.get("status") instanceof String s ? " (" + s + ")" : "";
     }
 
     private void printOccupancy(OccupancyData o) {

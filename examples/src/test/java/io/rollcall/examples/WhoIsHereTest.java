@@ -35,6 +35,7 @@ class WhoIsHereTest {
             tb.start();
             Await.until(() -> first.toString(StandardCharsets.UTF_8).contains("here now: alice, bob"), "alice sees bob");
             Await.until(() -> second.toString(StandardCharsets.UTF_8).contains("here now: alice, bob"), "bob sees alice");
+            Await.until(() -> first.toString(StandardCharsets.UTF_8).contains("* bob enter (online)"), "alice sees bob's status");
             Await.until(() -> first.toString(StandardCharsets.UTF_8).contains("occupancy: 2 connections, 2 present"), "occupancy");
             b.stop();
             tb.join(20_000);
