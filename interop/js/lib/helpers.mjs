@@ -102,7 +102,13 @@ export async function rejection(promise) {
 /** A loopback TCP proxy to the server whose cut() drops every live socket at once, as a network would. */
 export async function tcpProxy() {
   const sockets = new Set();
+  let refusing = false;
   const server = net.createServer((client) => {
+    if (refusing) {
+      client.on('error', () => {});
+      if (client.resetAndDestroy) client.resetAndDestroy(); else client.destroy();
+      return;
+    }
     const upstream = net.connect(PORT, '127.0.0.1');
     for (const s of [client, upstream]) {
       sockets.add(s);
@@ -115,6 +121,10 @@ export async function tcpProxy() {
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   return {
     port: server.address().port,
+    /** While refusing, new connections are reset at once (the network is down). */
+    refuse(flag) {
+      refusing = flag;
+    },
     cut() {
       for (const s of sockets) {
         if (s.resetAndDestroy) s.resetAndDestroy(); else s.destroy();

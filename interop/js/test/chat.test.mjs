@@ -172,6 +172,15 @@ for (const format of FORMATS) {
       await until(() => got.some((m) => m.name === 'typing.started'), 'the typing event');
       const history = await channel.history({ direction: 'forwards' });
       assert.deepEqual(history.items.map((m) => m.action), ['message.create', 'message.update']);
+      // Channel history and rewind show versioned messages with their serials, as live delivery does.
+      assert.deepEqual(history.items.map((m) => m.serial), [sent.serial, sent.serial]);
+      assert.equal(history.items[1].version.serial, got[1].version.serial);
+      const rewound = [];
+      const rt2 = await connected(format, { clientId: 'rewinder' });
+      await rt2.channels.get(`${name}::$chat`, { params: { rewind: '10' } }).subscribe((m) => rewound.push(m));
+      await until(() => rewound.length === 2, 'the two stored versions, rewound');
+      assert.deepEqual(rewound.map((m) => m.serial), [sent.serial, sent.serial]);
+      assert.deepEqual(rewound.map((m) => m.action), ['message.create', 'message.update']);
     });
 
     it('message reactions: unique, distinct and multiple summaries, raw reactions, client reactions, delete', async () => {

@@ -155,7 +155,7 @@ public final class Channel {
                     List<EncodedMessage> out = new ArrayList<>();
                     if (entries != null) {
                         for (int i = entries.size() - 1; i >= 0; i--) {
-                            io.rollcall.server.protocol.Message m = (io.rollcall.server.protocol.Message) entries.get(i).message();
+                            io.rollcall.server.protocol.Message m = (io.rollcall.server.protocol.Message) entries.get(i).readable();
                             ProtocolMessage pm = ProtocolMessage.of(Action.MESSAGE, name);
                             pm.connectionId = m.connectionId;
                             pm.timestamp = m.timestamp;

@@ -268,7 +268,7 @@ public final class ChatMessages {
     }
 
     /** A stored version as clients see it: a create's serial is where it is stored, as is every version's. */
-    private static Message withSerials(Message stored, HistorySerial at) {
+    static Message withSerials(Message stored, HistorySerial at) {
         Message m = stored.copy();
         String here = ChatSerial.format(at);
         if (m.serial == null) {

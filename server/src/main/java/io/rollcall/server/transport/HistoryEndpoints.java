@@ -121,7 +121,7 @@ final class HistoryEndpoints {
     private static <T> List<T> items(List<HistoryEntry> entries, Class<T> type) {
         List<T> out = new ArrayList<>(entries.size());
         for (HistoryEntry e : entries) {
-            out.add(type.cast(e.message()));
+            out.add(type.cast(e.readable()));
         }
         return out;
     }
