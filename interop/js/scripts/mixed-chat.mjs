@@ -19,12 +19,13 @@ const message = (m) => ({
   version: { serial: m.version.serial, clientId: m.version.clientId, description: m.version.description, metadata: m.version.metadata },
 });
 
-const room = await chat.rooms.get(ROOM, { typing: { heartbeatThrottleMs: 1000 } });
+const room = await chat.rooms.get(ROOM, { typing: { heartbeatThrottleMs: 1000 }, messages: { rawMessageReactions: true } });
 room.messages.subscribe((e) => out({ kind: 'message', type: e.type, message: message(e.message) }));
 room.reactions.subscribe((e) => out({ kind: 'reaction', name: e.reaction.name, clientId: e.reaction.clientId,
   metadata: e.reaction.metadata, headers: e.reaction.headers, isSelf: e.reaction.isSelf }));
 room.typing.subscribe((e) => out({ kind: 'typing', currentlyTyping: [...e.currentlyTyping].sort(), change: e.change }));
 room.messages.reactions.subscribe((e) => out({ kind: 'summary', serial: e.messageSerial, reactions: e.reactions }));
+room.messages.reactions.subscribeRaw((e) => out({ kind: 'raw', type: e.type, reaction: e.reaction }));
 await room.attach();
 await room.presence.enter({ from: 'js' });
 out({ kind: 'ready' });

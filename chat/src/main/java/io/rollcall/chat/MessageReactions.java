@@ -32,6 +32,8 @@ public final class MessageReactions {
     private final ChatRest rest;
     private final Listeners<MessageReactionListener> listeners;
     private final Channel.MessageListener bridge = this::onMessage;
+    private final Listeners<MessageRawReactionListener> rawListeners;
+    private final io.ably.lib.realtime.RealtimeAnnotations.AnnotationListener rawBridge;
 
     MessageReactions(ChatContext ctx, Room room, Channel channel, ChatRest rest) {
         this.ctx = ctx;
@@ -39,8 +41,13 @@ public final class MessageReactions {
         this.channel = channel;
         this.rest = rest;
         this.listeners = new Listeners<>(ctx.listenerExecutor());
+        this.rawListeners = new Listeners<>(ctx.listenerExecutor());
+        this.rawBridge = room.options().rawMessageReactions() ? this::onAnnotation : null;
         try {
             channel.subscribe(bridge);
+            if (rawBridge != null) {
+                channel.annotations.subscribe(rawBridge);
+            }
         } catch (AblyException e) {
             throw new ChatException(AblyCalls.convert(e.errorInfo));
         }
@@ -151,6 +158,46 @@ public final class MessageReactions {
         return listeners.add(listener);
     }
 
+    /**
+     * Listens to each reaction as it is added or removed, on the client's listener executor, until
+     * unsubscribed. Needs {@link RoomOptions#rawMessageReactions()} (the room attaches with the
+     * {@code ANNOTATION_SUBSCRIBE} mode, and the {@code annotation-subscribe} capability).
+     *
+     * @param listener called with each reaction
+     * @return a new, independent subscription
+     * @throws NullPointerException if {@code listener} is null
+     * @throws ChatException 102108 ({@link ChatException#FEATURE_NOT_ENABLED_IN_ROOM}) if raw message reactions
+     *         are not enabled in the room's options
+     */
+    public Subscription subscribeRaw(MessageRawReactionListener listener) {
+        Objects.requireNonNull(listener, "listener must not be null");
+        if (rawBridge == null) {
+            throw new ChatException(ChatException.FEATURE_NOT_ENABLED_IN_ROOM, 400,
+                    "raw message reactions are not enabled for room '" + room.name() + "'");
+        }
+        return rawListeners.add(listener);
+    }
+
+    private void onAnnotation(io.ably.lib.types.Annotation a) {
+        MessageReactionType type = null;
+        for (MessageReactionType t : MessageReactionType.values()) {
+            if (t.annotationType().equals(a.type)) {
+                type = t;
+            }
+        }
+        if (type == null || a.action == null) {
+            return;
+        }
+        MessageReactionRawEvent.Type action = a.action == io.ably.lib.types.AnnotationAction.ANNOTATION_DELETE
+                ? MessageReactionRawEvent.Type.DELETE : MessageReactionRawEvent.Type.CREATE;
+        Integer count = a.count != null && a.count > 0 ? a.count
+                : action == MessageReactionRawEvent.Type.CREATE && type == MessageReactionType.MULTIPLE ? Integer.valueOf(1) : null;
+        MessageReactionRawEvent event = new MessageReactionRawEvent(action, java.time.Instant.ofEpochMilli(a.timestamp),
+                new MessageReactionRawEvent.Reaction(a.messageSerial, type, a.name == null ? "" : a.name, count,
+                        a.clientId == null ? "" : a.clientId, MessageReader.string(MessageReader.extras(a.extras), "userClaim", null)));
+        rawListeners.dispatch(l -> l.onReaction(event));
+    }
+
     private String reactionsPath(String messageSerial) {
         return rest.path("/messages/" + ChatRest.encode(notEmpty(messageSerial, "messageSerial")) + "/reactions");
     }
@@ -173,6 +220,10 @@ public final class MessageReactions {
 
     void close() {
         channel.unsubscribe(bridge);
+        if (rawBridge != null) {
+            channel.annotations.unsubscribe(rawBridge);
+        }
         listeners.clear();
+        rawListeners.clear();
     }
 }

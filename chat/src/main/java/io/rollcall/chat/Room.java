@@ -70,6 +70,9 @@ public final class Room {
         if (options.presenceEvents()) {
             modes.add(ChannelMode.presence_subscribe);
         }
+        if (options.rawMessageReactions()) {
+            modes.add(ChannelMode.annotation_subscribe);
+        }
         o.modes = modes.toArray(new ChannelMode[0]);
         if (options.occupancyEvents()) {
             o.params = Map.of("occupancy", "metrics");

@@ -5,8 +5,8 @@ import java.util.Objects;
 
 /**
  * How a room is set up: whether presence events are delivered (default true), whether occupancy events are
- * (default false), the typing heartbeat interval (default 10 s) and the default kind of message reaction
- * (default {@link MessageReactionType#DISTINCT}). Immutable; build with {@link #builder()}. Two rooms of one
+ * (default false), the typing heartbeat interval (default 10 s), the default kind of message reaction
+ * (default {@link MessageReactionType#DISTINCT}) and whether raw message reactions are (default false). Immutable; build with {@link #builder()}. Two rooms of one
  * name must share options.
  *
  * <pre>{@code
@@ -20,8 +20,10 @@ public final class RoomOptions {
     private final boolean occupancyEvents;
     private final Duration typingHeartbeatThrottle;
     private final MessageReactionType defaultMessageReactionType;
+    private final boolean rawMessageReactions;
 
     private RoomOptions(Builder b) {
+        this.rawMessageReactions = b.rawMessageReactions;
         this.presenceEvents = b.presenceEvents;
         this.occupancyEvents = b.occupancyEvents;
         this.typingHeartbeatThrottle = b.typingHeartbeatThrottle;
@@ -53,7 +55,8 @@ public final class RoomOptions {
      */
     public Builder toBuilder() {
         return new Builder().presenceEvents(presenceEvents).occupancyEvents(occupancyEvents)
-                .typingHeartbeatThrottle(typingHeartbeatThrottle).defaultMessageReactionType(defaultMessageReactionType);
+                .typingHeartbeatThrottle(typingHeartbeatThrottle).defaultMessageReactionType(defaultMessageReactionType)
+                .rawMessageReactions(rawMessageReactions);
     }
 
     /**
@@ -94,23 +97,35 @@ public final class RoomOptions {
         return defaultMessageReactionType;
     }
 
+    /**
+     * Messages {@code rawMessageReactions}: whether {@link MessageReactions#subscribeRaw} receives each reaction
+     * (the room attaches with the {@code ANNOTATION_SUBSCRIBE} mode).
+     *
+     * @return whether raw message reactions are enabled (default false)
+     */
+    public boolean rawMessageReactions() {
+        return rawMessageReactions;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof RoomOptions r && r.presenceEvents == presenceEvents && r.occupancyEvents == occupancyEvents
                 && r.typingHeartbeatThrottle.equals(typingHeartbeatThrottle)
-                && r.defaultMessageReactionType == defaultMessageReactionType;
+                && r.defaultMessageReactionType == defaultMessageReactionType && r.rawMessageReactions == rawMessageReactions;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(presenceEvents, occupancyEvents, typingHeartbeatThrottle, defaultMessageReactionType);
+        return Objects.hash(presenceEvents, occupancyEvents, typingHeartbeatThrottle, defaultMessageReactionType,
+                rawMessageReactions);
     }
 
     @Override
     public String toString() {
         return "RoomOptions{presenceEvents=" + presenceEvents + ", occupancyEvents=" + occupancyEvents
                 + ", typingHeartbeatThrottle=" + typingHeartbeatThrottle
-                + ", defaultMessageReactionType=" + defaultMessageReactionType + "}";
+                + ", defaultMessageReactionType=" + defaultMessageReactionType
+                + ", rawMessageReactions=" + rawMessageReactions + "}";
     }
 
     /** Builds {@link RoomOptions}. */
@@ -119,8 +134,20 @@ public final class RoomOptions {
         private boolean occupancyEvents = false;
         private Duration typingHeartbeatThrottle = Duration.ofSeconds(10);
         private MessageReactionType defaultMessageReactionType = MessageReactionType.DISTINCT;
+        private boolean rawMessageReactions = false;
 
         private Builder() {}
+
+        /**
+         * Whether to receive each message reaction as sent, besides summaries (default false).
+         *
+         * @param enable true to attach with the {@code ANNOTATION_SUBSCRIBE} mode
+         * @return this builder
+         */
+        public Builder rawMessageReactions(boolean enable) {
+            this.rawMessageReactions = enable;
+            return this;
+        }
 
         /**
          * How often a typing client sends a heartbeat (default 10 s).

@@ -131,4 +131,29 @@ class ChatReactionsTypingTest {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> bob.messages().reactions().delete(m.serial(), null)).isInstanceOf(NullPointerException.class);
     }
+
+    @Test
+    void rawMessageReactionsWhenEnabled() {
+        RoomOptions raw = RoomOptions.builder().rawMessageReactions(true).defaultMessageReactionType(MessageReactionType.MULTIPLE).build();
+        Room alice = room("raw-reactions", "alice", true, raw);
+        Room bob = room("raw-reactions", "bob", false, raw);
+        List<MessageReactionRawEvent> aliceSaw = new CopyOnWriteArrayList<>();
+        alice.messages().reactions().subscribeRaw(aliceSaw::add);
+        Message m = join(alice.messages().send("raw"));
+
+        join(bob.messages().reactions().send(m.serial(), "🔥"));                 // the room's default: multiple, count 1
+        join(bob.messages().reactions().send(m.serial(), "👍", MessageReactionType.DISTINCT, 1));
+        join(bob.messages().reactions().delete(m.serial(), "👍", MessageReactionType.DISTINCT));
+        Await.until(() -> aliceSaw.size() == 3, "alice sees three raw reactions");
+        assertThat(aliceSaw).extracting(MessageReactionRawEvent::type).containsExactly(MessageReactionRawEvent.Type.CREATE,
+                MessageReactionRawEvent.Type.CREATE, MessageReactionRawEvent.Type.DELETE);
+        assertThat(aliceSaw.get(0).reaction()).isEqualTo(new MessageReactionRawEvent.Reaction(m.serial(), MessageReactionType.MULTIPLE,
+                "🔥", 1, "bob", null));
+        assertThat(aliceSaw.get(2).reaction().type()).isEqualTo(MessageReactionType.DISTINCT);
+        assertThat(aliceSaw.get(2).reaction().name()).isEqualTo("👍");
+
+        Room plain = fx.attachedRoom("raw-reactions", "carol", true);
+        assertThat(org.assertj.core.api.Assertions.catchThrowableOfType(() -> plain.messages().reactions().subscribeRaw(e -> { }),
+                ChatException.class).errorInfo().code()).isEqualTo(ChatException.FEATURE_NOT_ENABLED_IN_ROOM);
+    }
 }

@@ -24,7 +24,8 @@ class MixedChatTest {
         try (ChatFixture fx = new ChatFixture(TestServer.start())) {
             String name = "mixed-chat";
             ChatClient chat = fx.client("java-user");
-            Room room = join(chat.rooms().get(name, RoomOptions.builder().typingHeartbeatThrottle(Duration.ofSeconds(1)).build()));
+            Room room = join(chat.rooms().get(name, RoomOptions.builder().typingHeartbeatThrottle(Duration.ofSeconds(1))
+                    .rawMessageReactions(true).build()));
             List<ChatMessageEvent> javaMessages = new CopyOnWriteArrayList<>();
             List<RoomReaction> javaReactions = new CopyOnWriteArrayList<>();
             List<TypingSetEvent> javaTyping = new CopyOnWriteArrayList<>();
@@ -33,6 +34,8 @@ class MixedChatTest {
             room.reactions().subscribe(e -> javaReactions.add(e.reaction()));
             room.typing().subscribe(javaTyping::add);
             room.messages().reactions().subscribe(javaSummaries::add);
+            List<MessageReactionRawEvent> javaRaw = new CopyOnWriteArrayList<>();
+            room.messages().reactions().subscribeRaw(javaRaw::add);
             join(room.attach());
 
             try (NodeParticipant js = new NodeParticipant("mixed-chat.mjs", fx.server.port(), Map.of("ROOM", name))) {
@@ -118,7 +121,15 @@ class MixedChatTest {
                 js.call("msgReact", Map.of("serial", fromJava.serial(), "name", "👍"));
                 Await.until(() -> javaSummaries.stream().anyMatch(e -> e.messageSerial().equals(fromJava.serial())
                         && e.reactions().distinct().containsKey("👍")), "java sees js's reaction summary");
+                Await.until(() -> javaRaw.stream().anyMatch(e -> e.reaction().clientId().equals("js-user")), "java sees js's raw reaction");
+                assertThat(javaRaw.get(0).reaction()).isEqualTo(new MessageReactionRawEvent.Reaction(fromJava.serial(),
+                        MessageReactionType.DISTINCT, "👍", null, "js-user", null));
                 join(room.messages().reactions().send(fromJava.serial(), "❤️", MessageReactionType.MULTIPLE, 2));
+                JsonNode raw = js.await(n -> n.path("kind").asText().equals("raw")
+                        && n.path("reaction").path("clientId").asText().equals("java-user"), "js sees java's raw reaction");
+                assertThat(raw.path("type").asText()).isEqualTo("reaction.create");
+                assertThat(raw.path("reaction").path("type").asText()).isEqualTo("multiple");
+                assertThat(raw.path("reaction").path("count").asInt()).isEqualTo(2);
                 JsonNode summary = js.await(n -> n.path("kind").asText().equals("summary")
                         && n.path("reactions").path("multiple").has("❤️"), "js sees java's reaction summary");
                 assertThat(summary.path("serial").asText()).isEqualTo(fromJava.serial());
