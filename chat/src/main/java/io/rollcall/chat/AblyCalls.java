@@ -12,6 +12,19 @@ final class AblyCalls {
         void start(CompletionListener listener) throws AblyException;
     }
 
+    interface Action {
+        void run() throws AblyException;
+    }
+
+    /** Runs an ably-java call that completes at once (such as subscribing a listener), its failure as {@link ChatException}. */
+    static void now(Action action) {
+        try {
+            action.run();
+        } catch (AblyException e) {
+            throw new ChatException(convert(e.errorInfo));
+        }
+    }
+
     static CompletableFuture<Void> run(Call call) {
         CompletableFuture<Void> f = new CompletableFuture<>();
         try {

@@ -2,7 +2,6 @@ package io.rollcall.chat;
 
 import com.google.gson.JsonObject;
 import io.ably.lib.realtime.Channel;
-import io.ably.lib.types.AblyException;
 import io.ably.lib.types.Param;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,13 +42,9 @@ public final class MessageReactions {
         this.listeners = new Listeners<>(ctx.listenerExecutor());
         this.rawListeners = new Listeners<>(ctx.listenerExecutor());
         this.rawBridge = room.options().rawMessageReactions() ? this::onAnnotation : null;
-        try {
-            channel.subscribe(bridge);
-            if (rawBridge != null) {
-                channel.annotations.subscribe(rawBridge);
-            }
-        } catch (AblyException e) {
-            throw new ChatException(AblyCalls.convert(e.errorInfo));
+        AblyCalls.now(() -> channel.subscribe(bridge));
+        if (rawBridge != null) {
+            AblyCalls.now(() -> channel.annotations.subscribe(rawBridge));
         }
     }
 

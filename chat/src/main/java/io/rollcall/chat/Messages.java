@@ -5,7 +5,6 @@ import io.ably.lib.realtime.Channel;
 import io.ably.lib.realtime.ChannelEvent;
 import io.ably.lib.realtime.ChannelState;
 import io.ably.lib.realtime.ChannelStateListener;
-import io.ably.lib.types.AblyException;
 import io.ably.lib.types.Param;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,11 +55,7 @@ public final class Messages {
         this.channel = channel;
         this.rest = rest;
         this.listeners = new Listeners<>(ctx.listenerExecutor());
-        try {
-            channel.subscribe(MESSAGE_NAME, bridge);
-        } catch (AblyException e) {
-            throw new ChatException(AblyCalls.convert(e.errorInfo));
-        }
+        AblyCalls.now(() -> channel.subscribe(MESSAGE_NAME, bridge));
         channel.on(attachWatcher);
         this.reactions = new MessageReactions(ctx, room, channel, rest);
     }

@@ -3,7 +3,6 @@ package io.rollcall.chat;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.ably.lib.realtime.Channel;
-import io.ably.lib.types.AblyException;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -29,11 +28,7 @@ public final class RoomReactions {
         this.ctx = ctx;
         this.channel = channel;
         this.listeners = new Listeners<>(ctx.listenerExecutor());
-        try {
-            channel.subscribe(EVENT_NAME, bridge);
-        } catch (AblyException e) {
-            throw new ChatException(AblyCalls.convert(e.errorInfo));
-        }
+        AblyCalls.now(() -> channel.subscribe(EVENT_NAME, bridge));
     }
 
     /**

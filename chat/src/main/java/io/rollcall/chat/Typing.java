@@ -2,7 +2,6 @@ package io.rollcall.chat;
 
 import com.google.gson.JsonObject;
 import io.ably.lib.realtime.Channel;
-import io.ably.lib.types.AblyException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -32,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 public final class Typing {
     /** How long past a missed heartbeat a typer is kept, as in every Chat SDK. */
     private static final long GRACE_MS = 2_000;
+    private static final String[] NAMES = {TypingEventType.STARTED.wireValue(), TypingEventType.STOPPED.wireValue()};
 
     private final ChatContext ctx;
     private final Channel channel;
@@ -50,11 +50,7 @@ public final class Typing {
         this.channel = channel;
         this.heartbeatMs = heartbeat.toMillis();
         this.listeners = new Listeners<>(ctx.listenerExecutor());
-        try {
-            channel.subscribe(new String[] {TypingEventType.STARTED.wireValue(), TypingEventType.STOPPED.wireValue()}, bridge);
-        } catch (AblyException e) {
-            throw new ChatException(AblyCalls.convert(e.errorInfo));
-        }
+        AblyCalls.now(() -> channel.subscribe(NAMES, bridge));
     }
 
     /**
@@ -185,7 +181,7 @@ public final class Typing {
     }
 
     void close() {
-        channel.unsubscribe(new String[] {TypingEventType.STARTED.wireValue(), TypingEventType.STOPPED.wireValue()}, bridge);
+        channel.unsubscribe(NAMES, bridge);
         synchronized (this) {
             typers.values().forEach(t -> t.timer.cancel(false));
             typers.clear();

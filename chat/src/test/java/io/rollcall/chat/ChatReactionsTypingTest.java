@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.rollcall.server.testing.Await;
-import io.rollcall.server.testing.TestServer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -20,12 +19,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ChatReactionsTypingTest {
     @RegisterExtension
     static final ChatFixture fx = ChatFixture.perClass();
-
-    private static Room room(String name, String clientId, boolean binary, RoomOptions options) {
-        Room room = join(fx.client(TestServer.KEY, clientId, binary, o -> { }).rooms().get(name, options));
-        join(room.attach());
-        return room;
-    }
 
     @ParameterizedTest(name = "binary={0}")
     @ValueSource(booleans = {false, true})
@@ -59,15 +52,15 @@ class ChatReactionsTypingTest {
     @Test
     void typingStartsStopsAndTimesOut() {
         RoomOptions fast = RoomOptions.builder().typingHeartbeatThrottle(Duration.ofMillis(500)).build();
-        Room alice = room("typing", "alice", true, fast);
-        Room bob = room("typing", "bob", false, fast);
+        Room alice = fx.attachedRoom("typing", "alice", true, fast);
+        Room bob = fx.attachedRoom("typing", "bob", false, fast);
         List<TypingSetEvent> bobSaw = new CopyOnWriteArrayList<>();
         bob.typing().subscribe(bobSaw::add);
 
         join(alice.typing().keystroke());
         join(alice.typing().keystroke());   // within the heartbeat interval: nothing sent, no second event
-        Await.until(() -> bob.typing().current().equals(java.util.Set.of("alice")), "bob sees alice typing");
-        assertThat(bobSaw).hasSize(1);
+        Await.until(() -> bobSaw.size() == 1, "bob sees alice typing");
+        assertThat(bob.typing().current()).containsExactly("alice");
         assertThat(bobSaw.get(0).change()).isEqualTo(new TypingSetEvent.Change("alice", TypingEventType.STARTED, null));
         assertThat(bob.typing().currentTypers()).containsExactly(new TypingMember("alice", null));
 
@@ -135,8 +128,8 @@ class ChatReactionsTypingTest {
     @Test
     void rawMessageReactionsWhenEnabled() {
         RoomOptions raw = RoomOptions.builder().rawMessageReactions(true).defaultMessageReactionType(MessageReactionType.MULTIPLE).build();
-        Room alice = room("raw-reactions", "alice", true, raw);
-        Room bob = room("raw-reactions", "bob", false, raw);
+        Room alice = fx.attachedRoom("raw-reactions", "alice", true, raw);
+        Room bob = fx.attachedRoom("raw-reactions", "bob", false, raw);
         List<MessageReactionRawEvent> aliceSaw = new CopyOnWriteArrayList<>();
         alice.messages().reactions().subscribeRaw(aliceSaw::add);
         Message m = join(alice.messages().send("raw"));
