@@ -6,7 +6,7 @@ import java.io.UncheckedIOException;
 import java.util.Map;
 
 /**
- * The operator console's static files (HTML, CSS, JS and the ably-js bundle the build packed into the jar),
+ * The operator console's static files (HTML, CSS, JS and the vendored ably-js browser bundle),
  * read once from the classpath and served from memory: the console needs no network and no build step.
  */
 final class ConsolePage {
@@ -17,7 +17,7 @@ final class ConsolePage {
             "/console/", "console/index.html",
             "/console/console.css", "console/console.css",
             "/console/console.js", "console/console.js",
-            "/console/ably.min.js", "console/vendor/build/ably.min.js");
+            "/console/ably.min.js", "console/vendor/ably.min.js");
 
     /** Content-Security-Policy: only this server's own scripts, styles and sockets. */
     static final String CSP = "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; "
