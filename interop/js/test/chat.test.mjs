@@ -369,3 +369,45 @@ for (const format of FORMATS) {
     });
   });
 }
+
+describe('the terminal chat demo (scripts/chat-demo.mjs)', () => {
+  it('two people see each other join, chat, react, edit, wave and leave', async () => {
+    const { spawn } = await import('node:child_process');
+    const room = unique('demo');
+    const start = (client) => {
+      const p = spawn(process.execPath, ['scripts/chat-demo.mjs', '--port', String(process.env.ROLLCALL_PORT),
+        '--key', KEY, '--client', client, '--room', room], { stdio: ['pipe', 'pipe', 'pipe'] });
+      const lines = [];
+      let buf = '';
+      p.stdout.on('data', (d) => {
+        buf += d.toString();
+        const parts = buf.split('\n');
+        buf = parts.pop();
+        lines.push(...parts);
+      });
+      return { p, lines, say: (s) => p.stdin.write(`${s}\n`), has: (re) => lines.some((l) => re.test(l)) };
+    };
+    const alice = start('alice');
+    try {
+      await until(() => alice.has(/you are alice/), 'alice in the room');
+      const bob = start('bob');
+      try {
+        await until(() => bob.has(/you are bob .*here: .*alice/) && alice.has(/\* bob joined/), 'bob joins and sees alice');
+        alice.say('hello bob');
+        await until(() => bob.has(/alice: hello bob/), 'bob gets the message');
+        bob.say('/react 👍');
+        await until(() => alice.has(/reactions: 👍 1 \(bob\)/), 'alice sees the reaction summary');
+        alice.say('/edit hello bob!');
+        await until(() => bob.has(/alice edited: hello bob!/), 'bob sees the edit');
+        bob.say('/wave');
+        await until(() => alice.has(/bob sends 👋/), 'alice sees the room reaction');
+        bob.say('/quit');
+        await until(() => alice.has(/\* bob left/), 'alice sees bob leave');
+      } finally {
+        bob.p.kill();
+      }
+    } finally {
+      alice.p.kill();
+    }
+  });
+});

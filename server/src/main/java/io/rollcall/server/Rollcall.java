@@ -32,6 +32,9 @@ public final class Rollcall implements AutoCloseable {
         String nodeId = Node.newNodeId();
         Telemetry telemetry = Telemetry.prometheus();
         this.node = new Node(config.limits(), clock, auth, broker(config, nodeId, clock, telemetry), telemetry);
+        for (io.rollcall.server.auth.ApiKey k : config.keys()) {
+            node.app(k.appId()); // every configured app's series exist (at zero) from the start
+        }
         // Integrations listen to core events; with a config file, its webhook rules are re-read when it changes.
         if (!config.webhooks().isEmpty() || config.configFile() != null) {
             this.webhooks = new Webhooks(config.webhooks(), keyring, clock, telemetry.registry(), config.configFile(), WEBHOOK_RELOAD);
@@ -39,7 +42,9 @@ public final class Rollcall implements AutoCloseable {
         } else {
             this.webhooks = null;
         }
-        this.http = new HttpServer(node, config.eventLoops());
+        Webhooks hooks = webhooks;
+        this.http = new HttpServer(node, config.eventLoops(), config.console(),
+                app -> hooks == null ? java.util.List.of() : hooks.stats(app));
         this.address = http.bind(config.host(), config.port());
     }
 
@@ -81,5 +86,6 @@ public final class Rollcall implements AutoCloseable {
         if (webhooks != null) {
             webhooks.close();
         }
+        node.telemetry().close();
     }
 }

@@ -43,6 +43,16 @@ public final class ServeCommand implements Callable<Integer> {
             + "rediss:// for TLS, redis-sentinel://host:port/db#master (env ROLLCALL_REDIS). Implies --engine redis.")
     String redis;
 
+    @Option(names = "--console", negatable = true, description = "Serve the operator console at /console "
+            + "(default on; --no-console turns it off; env ROLLCALL_CONSOLE=false; config console: false).")
+    Boolean console;
+
+    @Option(names = "--log-level", description = "TRACE, DEBUG, INFO (default), WARN, ERROR or OFF (env ROLLCALL_LOG_LEVEL; config logLevel).")
+    String logLevel;
+
+    @Option(names = "--log-format", description = "text (default) or json: one JSON object per line (env ROLLCALL_LOG_FORMAT; config logFormat).")
+    String logFormat;
+
     @Option(names = "--limit", description = "Override a limit: name=value, e.g. presenceGrace=15000. Repeatable.")
     Map<String, String> limitOverrides = Map.of();
 
@@ -57,6 +67,8 @@ public final class ServeCommand implements Callable<Integer> {
                 b.keys(List.of(ApiKey.parse(generateKey())));
             }
             cfg = b.build();
+            LogSettings.validate(b.logLevel(), b.logFormat());
+            LogSettings.apply(b.logLevel(), b.logFormat());
         } catch (IllegalArgumentException | io.rollcall.server.protocol.AblyException | java.io.IOException e) {
             System.err.println("rollcall: invalid configuration: " + e.getMessage());
             return 2;
@@ -76,6 +88,9 @@ public final class ServeCommand implements Callable<Integer> {
             stopped.countDown();
         }, "rollcall-shutdown"));
         System.out.println("rollcall: listening on " + cfg.host() + ":" + server.port());
+        if (cfg.console()) {
+            System.out.println("rollcall: operator console at http://" + cfg.host() + ":" + server.port() + "/console");
+        }
         if (generated) {
             ApiKey k = cfg.keys().get(0);
             System.out.println("rollcall: no key given; generated API key " + k.keyName() + ":" + k.secret());
@@ -109,6 +124,12 @@ public final class ServeCommand implements Callable<Integer> {
         }
         if (env.get("ROLLCALL_REDIS") != null) b.redisUri(env.get("ROLLCALL_REDIS")).engine("redis");
         if (env.get("ROLLCALL_ENGINE") != null) b.engine(env.get("ROLLCALL_ENGINE"));
+        if (env.get("ROLLCALL_CONSOLE") != null) b.console(Boolean.parseBoolean(env.get("ROLLCALL_CONSOLE").trim()));
+        if (env.get("ROLLCALL_LOG_LEVEL") != null) b.logLevel(env.get("ROLLCALL_LOG_LEVEL"));
+        if (env.get("ROLLCALL_LOG_FORMAT") != null) b.logFormat(env.get("ROLLCALL_LOG_FORMAT"));
+        if (console != null) b.console(console);
+        if (logLevel != null) b.logLevel(logLevel);
+        if (logFormat != null) b.logFormat(logFormat);
         if (host != null) b.host(host);
         if (port != null) b.port(port);
         if (redis != null) b.redisUri(redis).engine("redis");

@@ -37,8 +37,16 @@ public final class ConfigFile {
                 case "webhooks" -> into.webhooks(v);
                 case "engine" -> into.engine(v.asText());
                 case "redis" -> into.redisUri(v.asText());
+                case "console" -> {
+                    if (!v.isBoolean()) {
+                        throw new IllegalArgumentException(file + ": 'console' must be true or false");
+                    }
+                    into.console(v.asBoolean());
+                }
+                case "logLevel" -> into.logLevel(v.asText());
+                case "logFormat" -> into.logFormat(v.asText());
                 default -> throw new IllegalArgumentException(file + ": unknown setting '" + e.getKey()
-                        + "' (known: host, port, eventLoops, keys, limits, webhooks, engine, redis)");
+                        + "' (known: host, port, eventLoops, keys, limits, webhooks, engine, redis, console, logLevel, logFormat)");
             }
         }
         return into;

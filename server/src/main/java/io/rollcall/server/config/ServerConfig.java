@@ -14,7 +14,8 @@ import java.util.Objects;
  * is re-read for webhook rules while the server runs.
  */
 public record ServerConfig(String host, int port, List<ApiKey> keys, Limits limits, int eventLoops,
-                           List<WebhookRule> webhooks, Path configFile, String engine, String redisUri) {
+                           List<WebhookRule> webhooks, Path configFile, String engine, String redisUri,
+                           boolean console) {
     public ServerConfig {
         Objects.requireNonNull(host, "host");
         if (!engine.equals("memory") && !engine.equals("redis")) {
@@ -47,6 +48,9 @@ public record ServerConfig(String host, int port, List<ApiKey> keys, Limits limi
         private Path configFile;
         private String engine = "memory";
         private String redisUri;
+        private boolean console = true;
+        private String logLevel;
+        private String logFormat;
 
         public Builder host(String v) { host = v; return this; }
         public Builder port(int v) { port = v; return this; }
@@ -59,6 +63,13 @@ public record ServerConfig(String host, int port, List<ApiKey> keys, Limits limi
         /** {@code memory} (one node) or {@code redis} (many nodes sharing {@link #redisUri}). */
         public Builder engine(String v) { engine = v; return this; }
         public Builder redisUri(String v) { redisUri = v; return this; }
+        /** Whether to serve the operator console at {@code /console} (default on). */
+        public Builder console(boolean v) { console = v; return this; }
+        /** Process-wide logging (applied by {@code serve}, not part of a server's config): level and text|json. */
+        public Builder logLevel(String v) { logLevel = v; return this; }
+        public Builder logFormat(String v) { logFormat = v; return this; }
+        public String logLevel() { return logLevel; }
+        public String logFormat() { return logFormat; }
 
         public List<ApiKey> keys() {
             return keys;
@@ -70,7 +81,7 @@ public record ServerConfig(String host, int port, List<ApiKey> keys, Limits limi
 
         public ServerConfig build() {
             List<WebhookRule> rules = Webhooks.parse(webhooks, new Keyring(keys));
-            return new ServerConfig(host, port, keys, limits, eventLoops, rules, configFile, engine, redisUri);
+            return new ServerConfig(host, port, keys, limits, eventLoops, rules, configFile, engine, redisUri, console);
         }
     }
 }

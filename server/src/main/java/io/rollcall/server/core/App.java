@@ -11,10 +11,26 @@ public final class App {
     private final String id;
     private final Node node;
     private final ConcurrentMap<String, Channel> channels = new ConcurrentHashMap<>();
+    private final io.rollcall.server.metrics.AppMeters meters;
 
     App(String id, Node node) {
         this.id = id;
         this.node = node;
+        this.meters = node.telemetry().app(id);
+        meters.bindChannels(channels::size, this::memberCount);
+    }
+
+    /** The app's meters, cached here so the hot path never looks them up. */
+    public io.rollcall.server.metrics.AppMeters meters() {
+        return meters;
+    }
+
+    private int memberCount() {
+        int n = 0;
+        for (Channel ch : channels.values()) {
+            n += ch.memberCount();
+        }
+        return n;
     }
 
     public String id() {

@@ -76,8 +76,11 @@ public interface Broker extends AutoCloseable {
         /** Another node took over one of this node's connections by resuming it there. */
         void takeOver(String connectionKey);
 
-        /** This node's own publication, delivered before the engine stored it, is now in history at that serial. */
-        default void stored(ChannelKey channel, HistorySerial serial) {
+        /**
+         * This node's own publication, delivered before the engine stored it, is now in history at that serial
+         * (null: the engine could not store it).
+         */
+        default void stored(ChannelKey channel, Publication publication, HistorySerial serial) {
         }
 
         /** This node's own members and occupancy share per held channel, for re-registering with the engine. */
@@ -87,4 +90,12 @@ public interface Broker extends AutoCloseable {
     /** What one node holds of one channel. */
     record ChannelShare(ChannelKey channel, List<io.rollcall.server.protocol.PresenceMessage> members,
                         OccupancyMetrics.Snapshot occupancy) {}
+
+    /** A node with a live lease, and when that lease runs out (epoch ms). */
+    record NodeLease(String nodeId, long leaseExpires) {}
+
+    /** The nodes sharing this engine (just this one for an engine without a cluster). */
+    default CompletableFuture<List<NodeLease>> liveNodes() {
+        return CompletableFuture.completedFuture(List.of(new NodeLease(nodeId(), Long.MAX_VALUE)));
+    }
 }

@@ -37,6 +37,14 @@ public final class Channel {
     private long serial;
     /** The newest history serial this node knows the channel has: the attach point of the next ATTACH. */
     private HistorySerial historyHead = HistorySerial.ZERO;
+    /**
+     * This node's own messages already delivered here but not yet stored by the engine (Redis), oldest first:
+     * beyond the attach point, yet not live for an attachment made now, so a new attachment gets them first.
+     */
+    private final java.util.ArrayDeque<Unstored> unstored = new java.util.ArrayDeque<>();
+    private static final int MAX_UNSTORED = 10_000;
+
+    private record Unstored(EncodedMessage message, String originConnectionId) {}
     private long lastActive;
     private boolean closed;
     /** Whether this node has a share or members here, as last reported to the engine. */
@@ -132,9 +140,12 @@ public final class Channel {
             conn.replaySince(name, req.channelSerial());
         }
         conn.releaseHeld(name);
+        List<EncodedMessage> inFlight = fresh && a.has(Flags.SUBSCRIBE) ? unstoredFor(conn) : List.of();
         Rewind rewind = Rewind.parse(req.params().get("rewind"));
         if (rewind != null && !rewind.isNone() && fresh && !resumed && a.has(Flags.SUBSCRIBE)) {
-            rewind(conn, rewind, a.historyCut);
+            rewind(conn, rewind, a.historyCut, inFlight);
+        } else {
+            inFlight.forEach(conn::deliver);
         }
         occupancyEvents.addSubscriber(a);
         touch();
@@ -146,7 +157,7 @@ public final class Channel {
      * Delivers the messages up to the attach point that the rewind param asks for, right after ATTACHED: live
      * messages wait meanwhile, and follow them (those up to the attach point are not delivered live).
      */
-    private void rewind(Connection conn, Rewind rewind, HistorySerial cut) {
+    private void rewind(Connection conn, Rewind rewind, HistorySerial cut, List<EncodedMessage> inFlight) {
         conn.holdChannel(name);
         long now = app.node().clock().millis();
         HistorySerial from = rewind.millis() > 0 ? HistorySerial.atStartOf(now - rewind.millis()) : HistorySerial.ZERO;
@@ -163,13 +174,29 @@ public final class Channel {
                             out.add(new EncodedMessage(pm));
                         }
                     }
+                    out.addAll(inFlight);
                     conn.releaseHeld(name, out);
                 });
     }
 
-    /** An own publication delivered before the engine stored it is now in history at that serial. */
-    synchronized void historyStored(HistorySerial stored) {
+    /** An own publication delivered before the engine stored it is now in history at that serial (or never will be). */
+    synchronized void historyStored(EncodedMessage message, HistorySerial stored) {
         historyHead = HistorySerial.max(historyHead, stored);
+        unstored.removeIf(u -> u.message() == message);
+    }
+
+    /** What a new attachment of that connection must get of the messages not yet stored. */
+    private List<EncodedMessage> unstoredFor(Connection conn) {
+        if (unstored.isEmpty()) {
+            return List.of();
+        }
+        List<EncodedMessage> out = new ArrayList<>(unstored.size());
+        for (Unstored u : unstored) {
+            if (conn.echo() || !conn.id().equals(u.originConnectionId())) {
+                out.add(u.message());
+            }
+        }
+        return out;
     }
 
     synchronized void seed(ChannelState state, HistorySerial head) {
@@ -317,6 +344,10 @@ public final class Channel {
         ProtocolMessage pm = ProtocolMessage.of(Action.PRESENCE, name);
         pm.timestamp = now;
         pm.presence = events;
+        if (report) {
+            // The leaves of a dead node's members: synthesized by the one node that reaped it, kept once.
+            app.node().history().append(key, MessageHistory.Kind.PRESENCE, events);
+        }
         deliverPresence(new EncodedMessage(pm), events, null, !report);
     }
 
@@ -377,6 +408,11 @@ public final class Channel {
         }
         if (stored != null) {
             historyHead = HistorySerial.max(historyHead, stored);
+        } else if (!fromPeer) {
+            if (unstored.size() >= MAX_UNSTORED) {
+                unstored.pollFirst();
+            }
+            unstored.addLast(new Unstored(message, originConnectionId));
         }
         // Annotations (Chat's raw reactions) go only to those that asked for them.
         int mode = message.message().action == Action.ANNOTATION ? Flags.ANNOTATION_SUBSCRIBE : Flags.SUBSCRIBE;

@@ -216,7 +216,26 @@ public final class ChatMessages {
         }
         HistorySerial lo = from;
         HistorySerial hi = to;
-        return scan(new ChannelKey(auth.appId(), channel), lo).thenApply(all -> {
+        ChannelKey key = new ChannelKey(auth.appId(), channel);
+        if (!req.forwards()) {
+            // Newest first (Chat's default, and historyBeforeSubscribe's): walk back only as far as the page
+            // needs, then fold in the versions written since its oldest message.
+            return createsBackwards(key, lo, hi, req.limit() + 1, new ArrayList<>()).thenCompose(creates -> {
+                if (creates.isEmpty()) {
+                    return CompletableFuture.completedFuture(new Page(List.of(), null));
+                }
+                return scan(key, creates.get(creates.size() - 1).serial()).thenApply(all -> {
+                    Map<String, Message> latest = collapse(all);
+                    List<Message> page = new ArrayList<>(Math.min(req.limit(), creates.size()));
+                    for (HistoryEntry e : creates.subList(0, Math.min(req.limit(), creates.size()))) {
+                        String serial = ChatSerial.format(e.serial());
+                        page.add(latest.getOrDefault(serial, withSerials((Message) e.message(), e.serial())));
+                    }
+                    return new Page(page, creates.size() > req.limit() ? page.get(page.size() - 1).serial : null);
+                });
+            });
+        }
+        return scan(key, lo).thenApply(all -> {
             Map<String, Message> latest = collapse(all);
             List<Message> inRange = new ArrayList<>();
             for (Message m : latest.values()) {
@@ -225,13 +244,35 @@ public final class ChatMessages {
                     inRange.add(m);
                 }
             }
-            if (!req.forwards()) {
-                java.util.Collections.reverse(inRange);
-            }
             List<Message> page = new ArrayList<>(inRange.subList(0, Math.min(req.limit(), inRange.size())));
             String next = inRange.size() > page.size() ? page.get(page.size() - 1).serial : null;
             return new Page(page, next);
         });
+    }
+
+    /** Up to {@code want} chat messages as created in {@code [lo, hi]}, newest first, read back in chunks. */
+    private CompletableFuture<List<HistoryEntry>> createsBackwards(ChannelKey key, HistorySerial lo, HistorySerial hi,
+                                                                  int want, List<HistoryEntry> found) {
+        if (hi.compareTo(lo) < 0) {
+            return CompletableFuture.completedFuture(found);
+        }
+        int chunk = Math.max(100, 2 * want);
+        return node.history().query(key, MessageHistory.Kind.MESSAGES, new HistoryQuery(lo, hi, false, chunk))
+                .thenCompose(entries -> {
+                    for (HistoryEntry e : entries) {
+                        if (e.message() instanceof Message m && MESSAGE_NAME.equals(m.name)
+                                && (m.action == null || m.action == Message.CREATE)) {
+                            found.add(e);
+                            if (found.size() >= want) {
+                                return CompletableFuture.completedFuture(found);
+                            }
+                        }
+                    }
+                    if (entries.size() < chunk) {
+                        return CompletableFuture.completedFuture(found);
+                    }
+                    return createsBackwards(key, lo, entries.get(entries.size() - 1).serial().previous(), want, found);
+                });
     }
 
     /** The message's latest version, or null when it is not (or no longer) in history. */

@@ -9,7 +9,8 @@ public record HistoryEntry(HistorySerial serial, BaseMessage message) {
      * from where it is stored (they are only known once it is), anything else as stored.
      */
     public BaseMessage readable() {
-        if (message instanceof io.rollcall.server.protocol.Message m && m.action != null) {
+        if (message instanceof io.rollcall.server.protocol.Message m && m.action != null
+                && ChatMessages.MESSAGE_NAME.equals(m.name)) {
             return ChatMessages.withSerials(m, serial);
         }
         return message;

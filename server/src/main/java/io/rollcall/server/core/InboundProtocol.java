@@ -18,12 +18,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The server side of Ably's realtime protocol: what each client ProtocolMessage does. Runs on the thread of
  * the connection's socket (one message at a time per connection) and never blocks.
  */
 public final class InboundProtocol {
+    private static final Logger log = LoggerFactory.getLogger(InboundProtocol.class);
     private final Node node;
 
     InboundProtocol(Node node) {
@@ -69,6 +72,8 @@ public final class InboundProtocol {
     /** An ERROR without a channel ends the connection: the client goes FAILED (or renews a token and retries). */
     public void fatal(Connection c, ErrorInfo error) {
         node.telemetry().error(error.code());
+        log.atInfo().addKeyValue("connectionId", c.id()).addKeyValue("appId", c.app().id())
+                .addKeyValue("code", error.code()).log("connection ended with an error: {}", error.message());
         Transport t = c.transport();
         node.discard(c);
         if (t != null) {
@@ -78,6 +83,8 @@ public final class InboundProtocol {
 
     private void channelError(Connection c, String channel, ErrorInfo error) {
         node.telemetry().error(error.code());
+        log.atDebug().addKeyValue("connectionId", c.id()).addKeyValue("channel", channel)
+                .addKeyValue("code", error.code()).log("channel error: {}", error.message());
         c.deliver(new EncodedMessage(ProtocolMessage.error(Action.ERROR, channel, error)));
     }
 
@@ -116,6 +123,7 @@ public final class InboundProtocol {
             while (!app.channel(name).attach(c, req, continuing)) {
                 Thread.onSpinWait();
             }
+            log.atDebug().addKeyValue("connectionId", c.id()).addKeyValue("channel", name).log("attached");
         } catch (AblyException e) {
             channelError(c, name, e.error());
         }
@@ -125,6 +133,7 @@ public final class InboundProtocol {
         Attachment a = c.attachments.get(pm.channel);
         if (a != null) {
             a.channel.detach(c);
+            log.atDebug().addKeyValue("connectionId", c.id()).addKeyValue("channel", pm.channel).log("detached");
         }
         c.deliver(new EncodedMessage(ProtocolMessage.of(Action.DETACHED, pm.channel)));
     }
@@ -153,6 +162,7 @@ public final class InboundProtocol {
         c.nextMsgSerial = serial + 1;
         pm.msgSerial = serial;
         if (!c.inboundRate.tryAcquire(node.clock().millis())) {
+            c.app().meters().rateLimited();
             answer(c, serial, CompletableFuture.failedFuture(new AblyException(42911, 429, "Max per-connection publish rate ("
                     + node.limits().maxInboundRate() + "/s) exceeded; message rejected")));
             return;
@@ -253,7 +263,7 @@ public final class InboundProtocol {
         if (ch != null) {
             ch.stampSerial(out);
         }
-        node.telemetry().messagesIn(stamped.size());
+        c.app().meters().messagesIn(stamped.size());
         return node.broker().publish(new ChannelKey(c.app().id(), name), Publication.messages(new EncodedMessage(out), c.id()));
     }
 
@@ -367,7 +377,7 @@ public final class InboundProtocol {
             return DONE;
         }
         out.presence = events;
-        node.telemetry().presenceIn(events.size());
+        c.app().meters().presenceIn(events.size());
         return node.broker().publish(new ChannelKey(c.app().id(), name), Publication.presence(new EncodedMessage(out), events, c.id()));
     }
 

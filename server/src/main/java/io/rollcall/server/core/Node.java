@@ -205,6 +205,9 @@ public final class Node implements Broker.Deliveries {
         long grace = req.remainPresentFor() != null ? req.remainPresentFor() : limits.presenceGrace().toMillis();
         Connection c = new Connection(id, key, app(req.auth().appId()), this, req.auth(), req.echo(), grace, transport);
         connections.put(id, c);
+        c.app().meters().connectionOpened();
+        log.atDebug().addKeyValue("connectionId", id).addKeyValue("appId", c.app().id())
+                .addKeyValue("clientId", c.clientId()).log("connection opened");
         c.deliver(connected(c, error));
         inbound.armTokenExpiry(c);
         return c;
@@ -257,7 +260,10 @@ public final class Node implements Broker.Deliveries {
         if (!c.markClosed()) {
             return;
         }
-        connections.remove(c.id(), c);
+        if (connections.remove(c.id(), c)) {
+            c.app().meters().connectionClosed();
+            log.atDebug().addKeyValue("connectionId", c.id()).addKeyValue("appId", c.app().id()).log("connection closed");
+        }
         for (Attachment a : c.attachmentList()) {
             a.channel.detach(c);
         }
@@ -294,10 +300,10 @@ public final class Node implements Broker.Deliveries {
     }
 
     @Override
-    public void stored(ChannelKey key, HistorySerial serial) {
+    public void stored(ChannelKey key, Publication publication, HistorySerial serial) {
         Channel ch = held(key);
         if (ch != null) {
-            ch.historyStored(serial);
+            ch.historyStored(publication.message(), serial);
         }
     }
 

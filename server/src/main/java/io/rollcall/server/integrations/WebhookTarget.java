@@ -73,6 +73,7 @@ final class WebhookTarget {
         this.http = http;
         this.scheduler = scheduler;
         this.metrics = metrics;
+        metrics.register(rule.id());
     }
 
     synchronized void offer(Item item) {

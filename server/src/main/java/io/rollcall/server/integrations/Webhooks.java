@@ -121,6 +121,17 @@ public final class Webhooks implements ChannelObserver, AutoCloseable {
         }
     }
 
+    /** The rules that serve this app (their own, and those for every app), with their figures. */
+    public List<WebhookStats> stats(String appId) {
+        List<WebhookStats> out = new ArrayList<>();
+        for (WebhookTarget t : targets) {
+            if (t.rule.appId() == null || t.rule.appId().equals(appId)) {
+                out.add(metrics.stats(t.rule));
+            }
+        }
+        return out;
+    }
+
     int ruleCount() {
         return targets.size();
     }

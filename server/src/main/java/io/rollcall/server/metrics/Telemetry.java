@@ -1,7 +1,15 @@
 package io.rollcall.server.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -9,19 +17,30 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.Supplier;
 
-/** The server's Prometheus metrics: connections, channels, messages in and out, errors by Ably code. */
-public final class Telemetry {
+/**
+ * The server's metrics (Prometheus at {@code /metrics}): the JVM, GC, thread and process binders, node-wide
+ * gauges, errors and auth failures by Ably code, and per-app meters ({@link AppMeters}). Every series is
+ * listed in the README.
+ */
+public final class Telemetry implements AutoCloseable {
+    /** Apps with series of their own; later ones share {@link #OTHER_APPS}, so series stay bounded. */
+    public static final int MAX_APPS_WITH_SERIES = 100;
+    public static final String OTHER_APPS = "_other";
     private final MeterRegistry registry;
-    private final Counter messagesIn;
-    private final Counter messagesOut;
-    private final Counter presenceIn;
+    private final JvmGcMetrics gc = new JvmGcMetrics();
     private final ConcurrentMap<Integer, Counter> errors = new ConcurrentHashMap<>();
+    private final ConcurrentMap<Integer, Counter> authFailures = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, AppMeters> apps = new ConcurrentHashMap<>();
 
     public Telemetry(MeterRegistry registry) {
         this.registry = registry;
-        this.messagesIn = Counter.builder("rollcall_messages_in").description("Messages published by clients").register(registry);
-        this.messagesOut = Counter.builder("rollcall_messages_out").description("Protocol messages queued to clients").register(registry);
-        this.presenceIn = Counter.builder("rollcall_presence_in").description("Presence events sent by clients").register(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        gc.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        new FileDescriptorMetrics().bindTo(registry);
     }
 
     public static Telemetry prometheus() {
@@ -37,19 +56,19 @@ public final class Telemetry {
     }
 
     public void gauge(String name, String description, Supplier<Number> value) {
-        io.micrometer.core.instrument.Gauge.builder(name, value).description(description).register(registry);
+        Gauge.builder(name, value).description(description).strongReference(true).register(registry);
     }
 
-    public void messagesIn(int n) {
-        messagesIn.increment(n);
-    }
-
-    public void messagesOut(int n) {
-        messagesOut.increment(n);
-    }
-
-    public void presenceIn(int n) {
-        presenceIn.increment(n);
+    /** The app's meters; the core keeps the result (one lookup per app, never per message). */
+    public AppMeters app(String appId) {
+        AppMeters m = apps.get(appId);
+        if (m != null) {
+            return m;
+        }
+        if (apps.size() >= MAX_APPS_WITH_SERIES) {
+            return apps.computeIfAbsent(OTHER_APPS, id -> new AppMeters(id, registry, true));
+        }
+        return apps.computeIfAbsent(appId, id -> new AppMeters(id, registry, false));
     }
 
     public void error(int code) {
@@ -58,8 +77,25 @@ public final class Telemetry {
                 .tag("code", Integer.toString(c)).register(registry)).increment();
     }
 
+    /** A connection or request refused for its credentials (401xx, 403xx), counted by Ably error code. */
+    public void authFailure(int code) {
+        authFailures.computeIfAbsent(code, c -> Counter.builder("rollcall_auth_failures")
+                .description("Connections and REST requests refused for their credentials, by Ably error code")
+                .tag("code", Integer.toString(c)).register(registry)).increment();
+    }
+
+    /** Whether an Ably error code is about credentials (missing, wrong, expired, not permitted). */
+    public static boolean isAuthCode(int code) {
+        return (code >= 40100 && code < 40200) || (code >= 40300 && code < 40400);
+    }
+
     /** Prometheus text exposition, or null when the registry is not a Prometheus one. */
     public String scrape() {
         return registry instanceof PrometheusMeterRegistry p ? p.scrape() : null;
+    }
+
+    @Override
+    public void close() {
+        gc.close();
     }
 }

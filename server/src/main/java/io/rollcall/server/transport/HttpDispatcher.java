@@ -38,11 +38,16 @@ final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRequest> 
     private final Node node;
     private final RealtimeEndpoint realtime;
     private final RestApi rest;
+    /** Null when the console is switched off. */
+    private final ConsolePage console;
+    private final ConsoleApi consoleApi;
 
-    HttpDispatcher(Node node, RealtimeEndpoint realtime, RestApi rest) {
+    HttpDispatcher(Node node, RealtimeEndpoint realtime, RestApi rest, ConsolePage console, ConsoleApi consoleApi) {
         this.node = node;
         this.realtime = realtime;
         this.rest = rest;
+        this.console = console;
+        this.consoleApi = consoleApi;
     }
 
     @Override
@@ -70,6 +75,20 @@ final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRequest> 
             write(ctx, req, text(HttpResponseStatus.OK, "text/plain; version=0.0.4", scrape == null ? "" : scrape));
             return;
         }
+        if (console != null && req.method().equals(HttpMethod.GET)) {
+            ConsolePage.Asset asset = console.get(path);
+            if (asset != null) {
+                FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                        Unpooled.wrappedBuffer(asset.body()));
+                res.headers().set(HttpHeaderNames.CONTENT_TYPE, asset.contentType());
+                res.headers().set("Content-Security-Policy", ConsolePage.CSP);
+                res.headers().set("X-Content-Type-Options", "nosniff");
+                res.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
+                write(ctx, req, res);
+                return;
+            }
+        }
+        boolean forConsole = console != null && path.startsWith(ConsoleApi.PREFIX);
         RestRequest restReq;
         try {
             restReq = RestRequest.of(req);
@@ -79,13 +98,17 @@ final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRequest> 
         }
         java.util.concurrent.CompletableFuture<RestResponse> answer;
         try {
-            answer = rest.handle(restReq);
+            answer = forConsole ? consoleApi.handle(restReq) : rest.handle(restReq);
         } catch (RuntimeException e) {
             answer = java.util.concurrent.CompletableFuture.failedFuture(e);
         }
         // Answers that need the engine (another node's channels) complete later, off this event loop.
         answer.whenComplete((r, failure) -> {
             FullHttpResponse res = respond(restReq, r, failure);
+            if (forConsole) {
+                // A Basic challenge would make the browser prompt for a password instead of the page saying "refused".
+                res.headers().remove(HttpHeaderNames.WWW_AUTHENTICATE);
+            }
             if (ctx.executor().inEventLoop()) {
                 write(ctx, req, res);
             } else {
@@ -102,17 +125,24 @@ final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRequest> 
                 return encode(restReq.responseFormat(), r);
             }
             if (e instanceof AblyException ae) {
-                node.telemetry().error(ae.error().code());
+                countError(ae.error().code());
                 return error(restReq.responseFormat(), ae.error());
             }
         } catch (AblyException ae) {
-            node.telemetry().error(ae.error().code());
+            countError(ae.error().code());
             return error(restReq.responseFormat(), ae.error());
         } catch (RuntimeException re) {
             e = re;
         }
         log.error("internal error on {} {}", restReq.raw().method(), restReq.raw().uri(), e);
         return error(restReq.responseFormat(), new ErrorInfo(50000, 500, "Internal error"));
+    }
+
+    private void countError(int code) {
+        node.telemetry().error(code);
+        if (io.rollcall.server.metrics.Telemetry.isAuthCode(code)) {
+            node.telemetry().authFailure(code);
+        }
     }
 
     private FullHttpResponse encode(WireFormat format, RestResponse r) {

@@ -32,18 +32,44 @@ public final class HttpServer implements AutoCloseable {
     private final Node node;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
+    private final boolean console;
+    private final java.util.function.Function<String, java.util.List<?>> webhookStats;
     private Channel serverChannel;
+    private ConsoleApi consoleApi;
 
     public HttpServer(Node node, int eventLoops) {
+        this(node, eventLoops, false, app -> java.util.List.of());
+    }
+
+    /**
+     * @param console whether to serve the operator console at /console
+     * @param webhookStats an app's webhook rules with their figures, for the console
+     */
+    public HttpServer(Node node, int eventLoops, boolean console, java.util.function.Function<String, java.util.List<?>> webhookStats) {
         this.node = node;
+        this.console = console;
+        this.webhookStats = webhookStats;
         boolean epoll = Epoll.isAvailable();
         this.boss = epoll ? new EpollEventLoopGroup(1) : new NioEventLoopGroup(1);
         this.workers = epoll ? new EpollEventLoopGroup(eventLoops) : new NioEventLoopGroup(eventLoops);
+        int i = 0;
+        for (io.netty.util.concurrent.EventExecutor loop : workers) {
+            if (loop instanceof io.netty.util.concurrent.SingleThreadEventExecutor st) {
+                // A growing backlog means the loop cannot keep up: the first sign of an overloaded node.
+                io.micrometer.core.instrument.Gauge.builder("rollcall_event_loop_pending_tasks", st,
+                                io.netty.util.concurrent.SingleThreadEventExecutor::pendingTasks)
+                        .description("Tasks waiting to run on a network event loop")
+                        .tag("loop", Integer.toString(i++)).register(node.telemetry().registry());
+            }
+        }
     }
 
     public InetSocketAddress bind(String host, int port) throws InterruptedException {
         RealtimeEndpoint realtime = new RealtimeEndpoint(node);
         RestApi rest = new RestApi(node);
+        ConsolePage page = console ? new ConsolePage() : null;
+        ConsoleApi consoleApi = console ? new ConsoleApi(node, rest, webhookStats) : null;
+        this.consoleApi = consoleApi;
         int maxBody = node.limits().maxRestBodySize();
         ServerBootstrap b = new ServerBootstrap()
                 .group(boss, workers)
@@ -58,7 +84,7 @@ public final class HttpServer implements AutoCloseable {
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline().addLast(new HttpServerCodec(8192, 16 * 1024, 64 * 1024));
                         ch.pipeline().addLast(new BoundedBodyAggregator(maxBody));
-                        ch.pipeline().addLast(new HttpDispatcher(node, realtime, rest));
+                        ch.pipeline().addLast(new HttpDispatcher(node, realtime, rest, page, consoleApi));
                     }
                 });
         serverChannel = b.bind(host, port).sync().channel();
@@ -72,6 +98,9 @@ public final class HttpServer implements AutoCloseable {
             serverChannel.close().syncUninterruptibly();
         }
         node.shutdown();
+        if (consoleApi != null) {
+            consoleApi.close();
+        }
         workers.shutdownGracefully(200, 2000, TimeUnit.MILLISECONDS).syncUninterruptibly();
         boss.shutdownGracefully(0, 500, TimeUnit.MILLISECONDS).syncUninterruptibly();
     }

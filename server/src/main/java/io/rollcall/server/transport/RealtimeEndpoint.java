@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
  * and a refusal is an ERROR frame then a normal close, because the SDKs cannot read an HTTP 401 on upgrade.
  */
 final class RealtimeEndpoint {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RealtimeEndpoint.class);
     private final Node node;
 
     RealtimeEndpoint(Node node) {
@@ -78,6 +79,10 @@ final class RealtimeEndpoint {
             auth = authenticate(q);
         } catch (AblyException e) {
             node.telemetry().error(e.error().code());
+            if (io.rollcall.server.metrics.Telemetry.isAuthCode(e.error().code())) {
+                node.telemetry().authFailure(e.error().code());
+            }
+            log.atDebug().addKeyValue("code", e.error().code()).log("connection refused: {}", e.error().message());
             session.sendAndClose(new EncodedMessage(ProtocolMessage.error(Action.ERROR, null, e.error())));
             return;
         }

@@ -111,7 +111,7 @@ final class RestApi {
         return CompletableFuture.completedFuture(r);
     }
 
-    private AuthContext authenticate(RestRequest req) {
+    AuthContext authenticate(RestRequest req) {
         String header = req.header(HttpHeaderNames.AUTHORIZATION);
         if (header == null) {
             String key = req.param("key");
@@ -197,7 +197,7 @@ final class RestApi {
         if (ch != null) {
             ch.stampSerial(pm);
         }
-        node.telemetry().messagesIn(stamped.size());
+        app.meters().messagesIn(stamped.size());
         // Answered once the engine has it, so a client that reads elsewhere next finds it done.
         return node.broker().publish(new ChannelKey(auth.appId(), channel), Publication.messages(new EncodedMessage(pm), null))
                 .thenApply(v -> RestResponse.status(HttpResponseStatus.CREATED, Map.of("channel", channel, "messageId", pm.id)));

@@ -13,8 +13,10 @@ import io.ably.lib.types.PresenceMessage;
 import io.rollcall.server.testing.AblyJava;
 import io.rollcall.server.testing.Await;
 import io.rollcall.server.testing.Completion;
+import io.rollcall.server.testing.TcpProxy;
 import io.rollcall.server.testing.TestCluster;
 import io.rollcall.server.testing.TestServer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -77,6 +79,30 @@ class ClusterHistoryTest {
         assertThat(presence).hasSize(1);
         assertThat(presence[0].action).isEqualTo(PresenceMessage.Action.enter);
         assertThat(presence[0].clientId).isEqualTo("writer");
+    }
+
+    @Test
+    void theLeaveOfADeadNodesMemberIsInPresenceHistoryOnce() throws Exception {
+        String name = "cluster-history-reaped";
+        try (TcpProxy link = new TcpProxy(cluster.redis().port());
+             TestServer island = TestServer.start(l -> l.nodeLease(TestCluster.LEASE).redisReconnectMax(Duration.ofMillis(200)),
+                     c -> c.engine("redis").redisUri("redis://127.0.0.1:" + link.port()))) {
+            // Held on both cluster nodes, so whichever reaps the island synthesizes the leave.
+            AblyJava.attached(client(0, "watcher0"), name);
+            Channel watcher = AblyJava.attached(client(1, "watcher1"), name);
+            AblyRealtime islander = AblyJava.connected(AblyJava.realtime(island.port(), TestServer.KEY, true, o -> o.clientId = "islander"));
+            clients.add(islander);
+            AblyJava.enter(AblyJava.attached(islander, name), "here");
+            Await.until(() -> AblyJava.members(watcher).length == 1, "the island's member seen");
+            link.refuse(true);
+            link.cut();
+            Await.until(() -> AblyJava.members(watcher).length == 0, "the unreachable node taken for dead");
+            AblyRest rest = AblyJava.rest(cluster.port(0), TestServer.KEY, false);
+            PresenceMessage[] events = Await.value(() -> rest.channels.get(name).presence.history(
+                    new Param[] {new Param("direction", "forwards")}).items(), e -> e.length == 2, "enter and leave");
+            assertThat(Arrays.stream(events).map(p -> p.action + ":" + p.clientId + ":" + p.data).toList())
+                    .containsExactly("enter:islander:here", "leave:islander:here");
+        }
     }
 
     @Test

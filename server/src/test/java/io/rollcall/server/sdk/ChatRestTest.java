@@ -81,4 +81,39 @@ class ChatRestTest {
         HttpResponse<String> wrongType = call("POST", base + "/" + serial + "/reactions", "alice", "{\"type\":\"nope\",\"name\":\"a\"}");
         assertThat(wrongType.headers().firstValue("X-Ably-Errorcode")).hasValue("40001");
     }
+
+    @Test
+    void historyPagesBackwardsAndForwardsThroughEveryMessageAtItsLatestVersion() throws Exception {
+        String base = "/chat/v4/rooms/paging-room/messages";
+        java.util.List<String> serials = new java.util.ArrayList<>();
+        for (int i = 0; i < 250; i++) {
+            serials.add(JSON.readTree(call("POST", base, "alice", "{\"text\":\"m" + i + "\"}").body()).path("serial").asText());
+            if (i % 3 == 0) {
+                // Versions interleave with creates, so pages are read across them.
+                assertThat(call("PUT", base + "/" + serials.get(i), "alice", "{\"message\":{\"text\":\"m" + i + " edited\"}}")
+                        .statusCode()).isEqualTo(200);
+            }
+        }
+        for (String direction : new String[] {"backwards", "forwards"}) {
+            java.util.List<String> seen = new java.util.ArrayList<>();
+            String next = base + "?limit=40&direction=" + direction;
+            while (next != null) {
+                HttpResponse<String> page = call("GET", next, "alice", null);
+                for (JsonNode m : JSON.readTree(page.body())) {
+                    int i = Integer.parseInt(m.path("text").asText().split("[m ]")[1]);
+                    assertThat(m.path("text").asText()).isEqualTo(i % 3 == 0 ? "m" + i + " edited" : "m" + i);
+                    assertThat(m.path("action").asText()).isEqualTo(i % 3 == 0 ? "message.update" : "message.create");
+                    seen.add(m.path("serial").asText());
+                }
+                java.util.regex.Matcher link = java.util.regex.Pattern.compile("<\\./messages([^>]*)>; rel=\"next\"")
+                        .matcher(page.headers().firstValue("Link").orElse(""));
+                next = link.find() ? base + link.group(1) : null;
+            }
+            java.util.List<String> expected = new java.util.ArrayList<>(serials);
+            if (direction.equals("backwards")) {
+                java.util.Collections.reverse(expected);
+            }
+            assertThat(seen).as(direction).isEqualTo(expected);
+        }
+    }
 }

@@ -92,6 +92,7 @@ public final class RedisBroker implements Broker {
     private final Counter reconnects;
     private final Counter reaped;
     private final Counter failures;
+    private final io.micrometer.core.instrument.Timer roundTrip;
     private final AtomicLong clusterNodes = new AtomicLong(1);
     private final java.util.concurrent.atomic.AtomicBoolean resyncPending = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile Deliveries deliveries;
@@ -181,6 +182,12 @@ public final class RedisBroker implements Broker {
         this.reconnects = Counter.builder("rollcall_redis_reconnects").description("Times this node got Redis back after losing it").register(metrics);
         this.reaped = Counter.builder("rollcall_cluster_nodes_reaped").description("Dead nodes this node cleaned up after").register(metrics);
         this.resyncs = Counter.builder("rollcall_cluster_resyncs").description("Times this node re-read every channel it holds after an outage").register(metrics);
+        this.roundTrip = io.micrometer.core.instrument.Timer.builder("rollcall_redis_roundtrip")
+                .description("Round trip of this node's lease renewal, a one-command write to Redis")
+                .serviceLevelObjectives(java.time.Duration.ofMillis(1), java.time.Duration.ofMillis(2), java.time.Duration.ofMillis(5),
+                        java.time.Duration.ofMillis(10), java.time.Duration.ofMillis(25), java.time.Duration.ofMillis(50),
+                        java.time.Duration.ofMillis(100), java.time.Duration.ofMillis(250), java.time.Duration.ofMillis(1000))
+                .register(metrics);
         this.failures = Counter.builder("rollcall_redis_failures").description("Redis commands that failed (Redis away or slow)").register(metrics);
         io.micrometer.core.instrument.Gauge.builder("rollcall_redis_connected", () -> connected ? 1 : 0)
                 .description("1 while this node is connected to Redis").register(metrics);
@@ -228,11 +235,8 @@ public final class RedisBroker implements Broker {
             // Stored and announced in one script: other nodes learn its history serial with it.
             CompletableFuture<List<io.rollcall.server.core.HistorySerial>> stored = watch(history.appendAndNotify(
                     channel, MessageHistory.Kind.MESSAGES, publication.items(), RedisKeys.pubsub(channel), e.encode()));
-            stored.thenAccept(serials -> {
-                if (!serials.isEmpty()) {
-                    deliveries.stored(channel, serials.get(serials.size() - 1));
-                }
-            });
+            stored.whenComplete((serials, error) -> deliveries.stored(channel, publication,
+                    serials == null || serials.isEmpty() ? null : serials.get(serials.size() - 1)));
             return confirmed(stored);
         }
         watch(history.append(channel, MessageHistory.Kind.PRESENCE, publication.items()));
@@ -429,6 +433,19 @@ public final class RedisBroker implements Broker {
 
     // ---- liveness
 
+    @Override
+    public CompletableFuture<List<Broker.NodeLease>> liveNodes() {
+        long now = clock.millis();
+        return watch(redis.zrangebyscoreWithScores(RedisKeys.NODES, Range.create((double) now, Double.POSITIVE_INFINITY))
+                .toCompletableFuture()).thenApply(list -> {
+                    List<Broker.NodeLease> out = new java.util.ArrayList<>();
+                    for (io.lettuce.core.ScoredValue<byte[]> v : list) {
+                        out.add(new Broker.NodeLease(new String(v.getValue(), StandardCharsets.UTF_8), (long) v.getScore()));
+                    }
+                    return out;
+                });
+    }
+
     private void leaseTick() {
         if (!connected || closed) {
             return;
@@ -458,6 +475,7 @@ public final class RedisBroker implements Broker {
      */
     private void renewed(long sentAt) {
         long now = clock.millis();
+        roundTrip.record(Math.max(0, now - sentAt), TimeUnit.MILLISECONDS);
         long tick = Math.max(50, leaseMs / 3);
         if (now - lastRenewal > 2 * tick + 100 || now - sentAt > tick) {
             healthySince = now;

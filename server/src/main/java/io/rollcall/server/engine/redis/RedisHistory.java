@@ -93,6 +93,8 @@ final class RedisHistory implements MessageHistory {
             args[4 + 2 * i] = RedisKeys.bytes(Long.toString(m.timestamp > 0 ? Math.min(m.timestamp, now) : now));
             args[5 + 2 * i] = encode(m);
         }
+        // EVAL, not EVALSHA: a NOSCRIPT retry (first use, or after Redis restarted) would overtake later
+        // publications and break the per-publisher order other nodes rely on.
         return redis.<List<Object>>eval(APPEND, ScriptOutputType.MULTI, new byte[][] {key(channel, kind)}, args)
                 .toCompletableFuture().thenApply(ids -> {
                     List<HistorySerial> out = new ArrayList<>(ids.size());
