@@ -23,6 +23,44 @@ public record Message(String serial, String clientId, String text, Instant times
                       MessageReactionSummary reactions) {
 
     /**
+     * This message brought up to date with another version of it: the newer of the two (by version serial),
+     * keeping this one's reactions, as @ably/chat's {@code message.with} does. Lets a list of messages
+     * follow update and delete events.
+     *
+     * @param other another version of this message (same serial), e.g. from an event or {@code get}
+     * @return the newer version, with this message's reactions
+     * @throws NullPointerException if {@code other} is null
+     * @throws IllegalArgumentException if {@code other} is a different message
+     */
+    public Message with(Message other) {
+        java.util.Objects.requireNonNull(other, "other must not be null");
+        if (!other.serial.equals(serial)) {
+            throw new IllegalArgumentException("cannot apply message " + other.serial + " to message " + serial);
+        }
+        if (version.serial().compareTo(other.version.serial()) >= 0) {
+            return this;
+        }
+        return new Message(serial, other.clientId, other.text, other.timestamp, other.metadata, other.headers,
+                other.userClaim, other.action, other.version, reactions);
+    }
+
+    /**
+     * This message with the reactions of a summary event.
+     *
+     * @param summary a summary of this message's reactions
+     * @return a copy with those reactions
+     * @throws NullPointerException if {@code summary} is null
+     * @throws IllegalArgumentException if the summary is of a different message
+     */
+    public Message with(MessageReactionSummaryEvent summary) {
+        java.util.Objects.requireNonNull(summary, "summary must not be null");
+        if (!summary.messageSerial().equals(serial)) {
+            throw new IllegalArgumentException("cannot apply reactions of message " + summary.messageSerial() + " to message " + serial);
+        }
+        return new Message(serial, clientId, text, timestamp, metadata, headers, userClaim, action, version, summary.reactions());
+    }
+
+    /**
      * Whether this version is an update.
      *
      * @return true for {@link MessageAction#MESSAGE_UPDATE}

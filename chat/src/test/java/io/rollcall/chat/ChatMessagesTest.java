@@ -76,6 +76,16 @@ class ChatMessagesTest {
         assertThat(bobUpdated.timestamp()).isEqualTo(sent.timestamp());
         assertThat(events.get(2).message().version().serial()).isEqualTo(deleted.version().serial());
 
+        // A list kept up to date from events: each event's version replaces an older one, never a newer one.
+        Message followed = seen;
+        for (ChatMessageEvent e : events) {
+            followed = followed.with(e.message());
+        }
+        assertThat(followed.isDeleted()).isTrue();
+        assertThat(followed.with(seen)).isSameAs(followed);
+        Message other = join(alice.messages().send("other"));
+        assertThatThrownBy(() -> seen.with(other)).isInstanceOf(IllegalArgumentException.class);
+
         Message got = join(bob.messages().get(sent.serial()));
         assertThat(got.isDeleted()).isTrue();
         assertThat(got.version().description()).isEqualTo("oops");
@@ -83,12 +93,13 @@ class ChatMessagesTest {
         assertThat(versions).extracting(Message::action)
                 .containsExactly(MessageAction.MESSAGE_CREATE, MessageAction.MESSAGE_UPDATE, MessageAction.MESSAGE_DELETE);
         assertThat(join(bob.messages().history(HistoryParams.defaults())).items())
-                .singleElement().satisfies(m -> assertThat(m.isDeleted()).isTrue());
+                .filteredOn(m -> m.serial().equals(sent.serial())).singleElement().satisfies(m -> assertThat(m.isDeleted()).isTrue());
     }
 
-    @Test
-    void historyPagesInBothOrdersWithinATimeWindow() {
-        Room room = fx.attachedRoom("history", "alice", true);
+    @ParameterizedTest(name = "binary={0}")
+    @ValueSource(booleans = {false, true})
+    void historyPagesInBothOrdersWithinATimeWindow(boolean binary) {
+        Room room = fx.attachedRoom("history-" + binary, "alice", binary);
         List<Message> sent = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             sent.add(join(room.messages().send("m" + i)));
@@ -163,5 +174,15 @@ class ChatMessagesTest {
         assertThatThrownBy(() -> MessageParams.builder("x").headers(Map.of("nested", Map.of()))).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> HistoryParams.builder().limit(0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> room.messages().subscribe(null)).isInstanceOf(NullPointerException.class);
+    }
+
+    @Test
+    void aSubscriptionWaitingForItsPointFailsWhenTheRoomIsReleased() {
+        ChatClient chat = fx.client("releaser");
+        Room room = join(chat.rooms().get("released"));
+        MessageSubscription sub = room.messages().subscribe(e -> { });
+        java.util.concurrent.CompletableFuture<PaginatedResult<Message>> before = sub.historyBeforeSubscribe(HistoryParams.defaults());
+        join(chat.rooms().release("released"));
+        assertThat(failure(before).errorInfo().code()).isEqualTo(ChatException.ROOM_IS_RELEASED);
     }
 }

@@ -149,4 +149,18 @@ class ChatReactionsTypingTest {
         assertThat(org.assertj.core.api.Assertions.catchThrowableOfType(() -> plain.messages().reactions().subscribeRaw(e -> { }),
                 ChatException.class).errorInfo().code()).isEqualTo(ChatException.FEATURE_NOT_ENABLED_IN_ROOM);
     }
+
+    @Test
+    void typingAndRoomReactionsNeedAConnection() {
+        io.ably.lib.realtime.AblyRealtime rt = io.rollcall.server.testing.AblyJava.connected(
+                io.rollcall.server.testing.AblyJava.realtime(fx.server.port(), io.rollcall.server.testing.TestServer.KEY, true,
+                        o -> o.clientId = "offline"));
+        ChatClient chat = new ChatClient(rt);
+        Room room = join(chat.rooms().get("offline"));
+        join(room.attach());
+        rt.close();
+        Await.until(() -> chat.connection().status() == ConnectionStatus.CLOSED, "closed");
+        assertThat(failure(room.typing().keystroke()).errorInfo().code()).isEqualTo(ChatException.DISCONNECTED);
+        assertThat(failure(room.reactions().send("👋")).errorInfo().code()).isEqualTo(ChatException.DISCONNECTED);
+    }
 }
