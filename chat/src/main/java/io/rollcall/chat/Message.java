@@ -2,6 +2,7 @@ package io.rollcall.chat;
 
 import java.time.Instant;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * A chat message, at one of its versions. Metadata and headers are JSON values in the Java form given on
@@ -33,7 +34,7 @@ public record Message(String serial, String clientId, String text, Instant times
      * @throws IllegalArgumentException if {@code other} is a different message
      */
     public Message with(Message other) {
-        java.util.Objects.requireNonNull(other, "other must not be null");
+        Objects.requireNonNull(other, "other must not be null");
         if (!other.serial.equals(serial)) {
             throw new IllegalArgumentException("cannot apply message " + other.serial + " to message " + serial);
         }
@@ -53,7 +54,7 @@ public record Message(String serial, String clientId, String text, Instant times
      * @throws IllegalArgumentException if the summary is of a different message
      */
     public Message with(MessageReactionSummaryEvent summary) {
-        java.util.Objects.requireNonNull(summary, "summary must not be null");
+        Objects.requireNonNull(summary, "summary must not be null");
         if (!summary.messageSerial().equals(serial)) {
             throw new IllegalArgumentException("cannot apply reactions of message " + summary.messageSerial() + " to message " + serial);
         }

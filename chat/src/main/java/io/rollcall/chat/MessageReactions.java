@@ -3,6 +3,7 @@ package io.rollcall.chat;
 import com.google.gson.JsonObject;
 import io.ably.lib.realtime.Channel;
 import io.ably.lib.types.Param;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -187,7 +188,7 @@ public final class MessageReactions {
                 ? MessageReactionRawEvent.Type.DELETE : MessageReactionRawEvent.Type.CREATE;
         Integer count = a.count != null && a.count > 0 ? a.count
                 : action == MessageReactionRawEvent.Type.CREATE && type == MessageReactionType.MULTIPLE ? Integer.valueOf(1) : null;
-        MessageReactionRawEvent event = new MessageReactionRawEvent(action, java.time.Instant.ofEpochMilli(a.timestamp),
+        MessageReactionRawEvent event = new MessageReactionRawEvent(action, Instant.ofEpochMilli(a.timestamp),
                 new MessageReactionRawEvent.Reaction(a.messageSerial, type, a.name == null ? "" : a.name, count,
                         a.clientId == null ? "" : a.clientId, MessageReader.string(MessageReader.extras(a.extras), "userClaim", null)));
         rawListeners.dispatch(l -> l.onReaction(event));

@@ -9,9 +9,11 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Who is typing in a room, as Ably Chat does it: {@link #keystroke()} on each keystroke sends
@@ -101,7 +103,7 @@ public final class Typing {
      *
      * @return an unmodifiable set
      */
-    public synchronized java.util.Set<String> current() {
+    public synchronized Set<String> current() {
         return Collections.unmodifiableSet(new LinkedHashSet<>(typers.keySet()));
     }
 
@@ -128,7 +130,7 @@ public final class Typing {
         return listeners.add(listener);
     }
 
-    private synchronized CompletableFuture<Void> serially(java.util.function.Supplier<CompletableFuture<Void>> op) {
+    private synchronized CompletableFuture<Void> serially(Supplier<CompletableFuture<Void>> op) {
         CompletableFuture<Void> next = tail.handle((v, t) -> null).thenCompose(v -> op.get());
         tail = next;
         return next;
