@@ -82,11 +82,30 @@ class MixedChatTest {
                 assertThat(jsDeleted.path("version").path("description").asText()).isEqualTo("java delete");
                 assertThat(jsDeleted.path("version").path("metadata").path("reason").asText()).isEqualTo("test");
 
+                // And the other way round: Java updates, JS deletes.
+                Message second = join(room.messages().send("second from java"));
+                join(room.messages().update(second.serial(), MessageParams.builder("second, edited by java")
+                        .metadata(Map.of("v", 2)).build(), OperationDetails.builder().description("java edit").build()));
+                JsonNode jsUpdated = js.await(n -> n.path("kind").asText().equals("message") && n.path("type").asText().equals("message.updated")
+                        && n.path("message").path("serial").asText().equals(second.serial()), "js sees java's update").path("message");
+                assertThat(jsUpdated.path("text").asText()).isEqualTo("second, edited by java");
+                assertThat(jsUpdated.path("metadata").path("v").asInt()).isEqualTo(2);
+                assertThat(jsUpdated.path("version").path("clientId").asText()).isEqualTo("java-user");
+                assertThat(jsUpdated.path("version").path("description").asText()).isEqualTo("java edit");
+                js.call("delete", Map.of("serial", second.serial(), "description", "js delete"));
+                Await.until(() -> javaMessages.stream().anyMatch(e -> e.type() == ChatMessageEventType.DELETED
+                        && e.message().serial().equals(second.serial())), "java sees js's delete");
+                Message jsDelete = javaMessages.stream().filter(e -> e.type() == ChatMessageEventType.DELETED
+                        && e.message().serial().equals(second.serial())).findFirst().orElseThrow().message();
+                assertThat(jsDelete.version().clientId()).isEqualTo("js-user");
+                assertThat(jsDelete.version().description()).isEqualTo("js delete");
+                assertThat(jsDelete.clientId()).isEqualTo("java-user");
+
                 // Both histories agree.
                 JsonNode jsHistory = js.call("history", Map.of());
                 List<Message> javaHistory = join(room.messages().history(HistoryParams.builder().orderBy(OrderBy.OLDEST_FIRST).build())).items();
-                assertThat(javaHistory).extracting(Message::serial).containsExactly(fromJava.serial(), jsSerial);
-                assertThat(jsHistory.findValuesAsText("text")).containsExactly("edited by js", "");
+                assertThat(javaHistory).extracting(Message::serial).containsExactly(fromJava.serial(), jsSerial, second.serial());
+                assertThat(jsHistory.findValuesAsText("text")).containsExactly("edited by js", "", "");
                 assertThat(javaHistory.get(0).text()).isEqualTo("edited by js");
                 assertThat(javaHistory.get(1).isDeleted()).isTrue();
 
