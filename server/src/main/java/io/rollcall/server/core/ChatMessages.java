@@ -161,7 +161,7 @@ public final class ChatMessages {
         if (ch != null) {
             ch.stampSerial(pm, stored);
         }
-        node.telemetry().messagesIn(1);
+        node.app(key.appId()).meters().messagesIn(1);
         return node.broker().publish(key, Publication.stored(new EncodedMessage(pm), null, stored));
     }
 
