@@ -400,15 +400,17 @@ public final class Channel {
     /**
      * Fans a MESSAGE out to subscribers: one encoding per format, shared by every recipient. Another node's
      * message takes this node's next channel serial first (not yet encoded, so nothing is encoded twice).
+     * {@code storing}: an own publication the engine is still writing to history (known once it reports it).
      */
     synchronized void deliverMessages(EncodedMessage message, String originConnectionId, boolean fromPeer,
-                                      HistorySerial stored) {
+                                      HistorySerial stored, boolean storing) {
         if (fromPeer) {
             stampSerial(message.message(), stored);
         }
         if (stored != null) {
             historyHead = HistorySerial.max(historyHead, stored);
-        } else if (!fromPeer) {
+        } else if (!fromPeer && storing) {
+            // Only what the engine is still storing: ephemeral messages, summaries and annotations never will be.
             if (unstored.size() >= MAX_UNSTORED) {
                 unstored.pollFirst();
             }

@@ -281,7 +281,7 @@ public final class Node implements Broker.Deliveries {
         }
         if (publication.kind() == Publication.Kind.MESSAGE) {
             ch.deliverMessages(publication.message(), publication.originConnectionId(), publication.fromPeer(),
-                    publication.historySerial());
+                    publication.historySerial(), publication.historySerial() == null && !publication.items().isEmpty());
         } else {
             ch.deliverPresence(publication.message(), publication.presence(), publication.originConnectionId(),
                     publication.fromPeer());
