@@ -256,9 +256,10 @@ public final class RedisBroker implements Broker {
                 return confirmed(watch(redis.publish(RedisKeys.pubsub(channel), notice).toCompletableFuture()));
             }
             // Stored and announced in one script: other nodes learn its history serial with it.
+            // The published bytes stand for the stored message only when nothing was left out (e.g. ephemeral).
+            byte[] published = items == message.message().messages ? message.bytes(WireFormat.MSGPACK) : null;
             CompletableFuture<List<io.rollcall.server.core.HistorySerial>> stored = watch(history.appendAndNotify(
-                    channel, MessageHistory.Kind.MESSAGES, publication.items(), RedisKeys.pubsub(channel), e.encode(),
-                    message.bytes(WireFormat.MSGPACK)));
+                    channel, MessageHistory.Kind.MESSAGES, items, RedisKeys.pubsub(channel), e.encode(), published));
             stored.whenComplete((serials, error) -> deliveries.stored(channel, publication,
                     serials == null || serials.isEmpty() ? null : serials.get(serials.size() - 1)));
             return confirmed(stored);
