@@ -37,7 +37,8 @@ public final class Rollcall implements AutoCloseable {
         }
         // Integrations listen to core events; with a config file, its webhook rules are re-read when it changes.
         if (!config.webhooks().isEmpty() || config.configFile() != null) {
-            this.webhooks = new Webhooks(config.webhooks(), keyring, clock, telemetry.registry(), config.configFile(), WEBHOOK_RELOAD);
+            this.webhooks = new Webhooks(config.webhooks(), keyring, node.broker().outbox(), telemetry.registry(),
+                    config.configFile(), WEBHOOK_RELOAD);
             node.observe(webhooks);
         } else {
             this.webhooks = null;
@@ -56,7 +57,7 @@ public final class Rollcall implements AutoCloseable {
                     l.historyRetention().toMillis(), l.historyMaxMessages());
         }
         Limits l = config.limits();
-        return new MemoryBroker(nodeId, new io.rollcall.server.engine.memory.MemoryHistory(clock,
+        return new MemoryBroker(nodeId, clock, new io.rollcall.server.engine.memory.MemoryHistory(clock,
                 l.historyRetention().toMillis(), l.historyMaxMessages()));
     }
 

@@ -27,7 +27,7 @@ public final class Authenticator {
     public Authenticator(Keyring keys, Clock clock, TokenPolicy policy) {
         this.keys = keys;
         this.tokens = new TokenIssuer(keys, clock, policy);
-        this.jwts = new JwtVerifier(keys, clock);
+        this.jwts = new JwtVerifier(keys, clock, policy);
     }
 
     /**

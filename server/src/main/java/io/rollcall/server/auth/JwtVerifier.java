@@ -17,7 +17,8 @@ import java.util.Date;
  *
  * <p>Errors (ably-common {@code protocol/errors.json}): anything that is not a well-formed Ably JWT is 40144
  * "invalid JWT format"; a kid naming no key, or a signature that does not verify, 40143 "token unrecognised";
- * past {@code exp}, 40142 "token expired". All with status 401, so SDKs treat them as token errors and renew.
+ * past {@code exp}, 40142 "token expired"; a lifetime past 24 h, 40144; {@code iat} or {@code nbf} further in the
+ * future than the clock tolerance, 40104 "timestamp not current". All with status 401, so SDKs treat them as token errors and renew.
  */
 final class JwtVerifier {
     static final String CAPABILITY_CLAIM = "x-ably-capability";
@@ -25,10 +26,12 @@ final class JwtVerifier {
 
     private final Keyring keys;
     private final Clock clock;
+    private final TokenPolicy policy;
 
-    JwtVerifier(Keyring keys, Clock clock) {
+    JwtVerifier(Keyring keys, Clock clock, TokenPolicy policy) {
         this.keys = keys;
         this.clock = clock;
+        this.policy = policy;
     }
 
     /** A JWT is base64url parts joined by '.'; neither native tokens nor base64 contain a '.'. */
@@ -63,9 +66,11 @@ final class JwtVerifier {
             throw invalid("it has no exp claim");
         }
         long expires = exp.getTime();
-        if (clock.millis() >= expires) {
+        long now = clock.millis();
+        if (now >= expires) {
             throw new AblyException(40142, 401, "Token expired at " + expires);
         }
+        checkLifetime(jwt, now, expires);
         Capability capability = key.capability();
         String capabilityJson = stringClaim(jwt, CAPABILITY_CLAIM);
         if (capabilityJson != null) {
@@ -101,6 +106,36 @@ final class JwtVerifier {
     }
 
     private static final String ROOM_CLAIM_PREFIX = "ably.room.";
+
+    /**
+     * The same bounds as a token request's: a lifetime of at most maxTtl (24 h) and the clock tolerance of its
+     * timestamp window (2 min) for iat and nbf, so an exp given in milliseconds (year 57,000) or a token issued
+     * in the future is refused rather than honoured for ever.
+     */
+    private void checkLifetime(DecodedJWT jwt, long now, long expires) {
+        long maxTtl = policy.maxTtl().toMillis();
+        long tolerance = policy.timestampWindow().toMillis();
+        if (expires - now > maxTtl + tolerance) {
+            throw invalid("exp is " + (expires - now) / 1000 + " s away; a token lives at most " + maxTtl / 1000
+                    + " s (exp is in seconds)");
+        }
+        Date iat = jwt.getIssuedAt();
+        if (iat != null) {
+            if (iat.getTime() - now > tolerance) {
+                throw new AblyException(40104, 401, "Timestamp not current: the JWT's iat is "
+                        + (iat.getTime() - now) / 1000 + " s in the future");
+            }
+            if (expires - iat.getTime() > maxTtl) {
+                throw invalid("exp - iat is " + (expires - iat.getTime()) / 1000 + " s; a token lives at most "
+                        + maxTtl / 1000 + " s");
+            }
+        }
+        Date nbf = jwt.getNotBefore();
+        if (nbf != null && nbf.getTime() - now > tolerance) {
+            throw new AblyException(40104, 401, "Timestamp not current: the JWT is not valid before "
+                    + nbf.getTime() + " (" + (nbf.getTime() - now) / 1000 + " s from now)");
+        }
+    }
 
     /** The claim's string value, null when absent; any other type is a malformed JWT. */
     private static String stringClaim(DecodedJWT jwt, String name) {

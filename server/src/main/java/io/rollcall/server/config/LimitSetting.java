@@ -28,6 +28,11 @@ public final class LimitSetting {
                 case "redisCommandQueue" -> b.redisCommandQueue(Integer.parseInt(value));
                 case "redisCommandTimeout" -> b.redisCommandTimeout(ConfigFile.duration(value));
                 case "redisReconnectMax" -> b.redisReconnectMax(ConfigFile.duration(value));
+                case "outcomeMemory" -> b.outcomeMemory(Integer.parseInt(value));
+                case "maxPresenceMembersPerConnection" -> b.maxPresenceMembersPerConnection(Integer.parseInt(value));
+                case "httpRequestTimeout" -> b.httpRequestTimeout(ConfigFile.duration(value));
+                case "maxPendingConnections" -> b.maxPendingConnections(Integer.parseInt(value));
+                case "maxPendingConnectionsPerAddress" -> b.maxPendingConnectionsPerAddress(Integer.parseInt(value));
                 case "historyRetention" -> b.historyRetention(ConfigFile.duration(value));
                 case "historyMaxMessages" -> b.historyMaxMessages(Integer.parseInt(value));
                 case "maxReactionsPerMessage" -> b.maxReactionsPerMessage(Integer.parseInt(value));

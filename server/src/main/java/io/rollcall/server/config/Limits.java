@@ -28,6 +28,11 @@ public record Limits(
         int redisCommandQueue,
         Duration redisCommandTimeout,
         Duration redisReconnectMax,
+        int outcomeMemory,
+        int maxPresenceMembersPerConnection,
+        Duration httpRequestTimeout,
+        int maxPendingConnections,
+        int maxPendingConnectionsPerAddress,
         Duration historyRetention,
         int historyMaxMessages,
         int maxReactionsPerMessage) {
@@ -66,6 +71,11 @@ public record Limits(
         private int redisCommandQueue = 100_000;
         private Duration redisCommandTimeout = Duration.ofSeconds(5);
         private Duration redisReconnectMax = Duration.ofSeconds(1);
+        private int outcomeMemory = 1_000;
+        private int maxPresenceMembersPerConnection = 20_000;
+        private Duration httpRequestTimeout = Duration.ofSeconds(10);
+        private int maxPendingConnections = 10_000;
+        private int maxPendingConnectionsPerAddress = 1_000;
         private Duration historyRetention = Duration.ofMinutes(2);
         private int historyMaxMessages = 1_000;
         private int maxReactionsPerMessage = 1_000;
@@ -94,6 +104,11 @@ public record Limits(
             redisCommandQueue = l.redisCommandQueue;
             redisCommandTimeout = l.redisCommandTimeout;
             redisReconnectMax = l.redisReconnectMax;
+            outcomeMemory = l.outcomeMemory;
+            maxPresenceMembersPerConnection = l.maxPresenceMembersPerConnection;
+            httpRequestTimeout = l.httpRequestTimeout;
+            maxPendingConnections = l.maxPendingConnections;
+            maxPendingConnectionsPerAddress = l.maxPendingConnectionsPerAddress;
             historyRetention = l.historyRetention;
             historyMaxMessages = l.historyMaxMessages;
             maxReactionsPerMessage = l.maxReactionsPerMessage;
@@ -121,6 +136,17 @@ public record Limits(
         public Builder redisCommandQueue(int v) { redisCommandQueue = positive(v, "redisCommandQueue"); return this; }
         public Builder redisCommandTimeout(Duration v) { redisCommandTimeout = v; return this; }
         public Builder redisReconnectMax(Duration v) { redisReconnectMax = v; return this; }
+        public Builder outcomeMemory(int v) { outcomeMemory = positive(v, "outcomeMemory"); return this; }
+        public Builder maxPresenceMembersPerConnection(int v) { maxPresenceMembersPerConnection = positive(v, "maxPresenceMembersPerConnection"); return this; }
+        public Builder httpRequestTimeout(Duration v) {
+            if (v.isNegative() || v.isZero()) {
+                throw new IllegalArgumentException("httpRequestTimeout must be positive, was " + v);
+            }
+            httpRequestTimeout = v;
+            return this;
+        }
+        public Builder maxPendingConnections(int v) { maxPendingConnections = positive(v, "maxPendingConnections"); return this; }
+        public Builder maxPendingConnectionsPerAddress(int v) { maxPendingConnectionsPerAddress = positive(v, "maxPendingConnectionsPerAddress"); return this; }
         public Builder historyRetention(Duration v) { historyRetention = v; return this; }
         public Builder historyMaxMessages(int v) { historyMaxMessages = positive(v, "historyMaxMessages"); return this; }
         public Builder maxReactionsPerMessage(int v) { maxReactionsPerMessage = positive(v, "maxReactionsPerMessage"); return this; }
@@ -133,8 +159,9 @@ public record Limits(
                     presenceGrace, outboundQueueMessages, resumeBufferMessages, maxPresenceMembers,
                     maxPresenceDataSize, syncPageSize, occupancyInterval, maxChannelsPerConnection,
                     tokenRenewalNotice, maxRestBodySize, channelRetention, replayMessages, nodeLease,
-                    redisCommandQueue, redisCommandTimeout, redisReconnectMax, historyRetention, historyMaxMessages,
-                    maxReactionsPerMessage);
+                    redisCommandQueue, redisCommandTimeout, redisReconnectMax, outcomeMemory,
+                    maxPresenceMembersPerConnection, httpRequestTimeout, maxPendingConnections,
+                    maxPendingConnectionsPerAddress, historyRetention, historyMaxMessages, maxReactionsPerMessage);
         }
 
         private static int positive(int v, String name) {

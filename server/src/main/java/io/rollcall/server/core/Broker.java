@@ -50,6 +50,9 @@ public interface Broker extends AutoCloseable {
      */
     void connectionTakenOver(String connectionKey);
 
+    /** Where integration items wait until delivered, ordered and owned as this engine decides. */
+    Outbox outbox();
+
     @Override
     void close();
 

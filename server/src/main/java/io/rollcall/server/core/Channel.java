@@ -258,8 +258,10 @@ public final class Channel {
         Set<String> shares = touchedShares;
         if (state != null && members != null) {
             String self = app.node().nodeId();
+            // Members found gone were lost with their node while the engine was away: integrations hear of
+            // their leaves from here (each node that holds the channel tells: at least once).
             replaceMembers(m -> !Node.owns(self, m.connectionId) && !members.contains(m.memberKey()),
-                    state.members(), false);
+                    state.members(), true);
             remoteShares.keySet().removeIf(node -> !shares.contains(node) && !state.occupancy().containsKey(node));
             state.occupancy().forEach((node, share) -> {
                 if (!node.equals(self) && !shares.contains(node)) {
@@ -298,7 +300,10 @@ public final class Channel {
         replaceMembers(m -> Node.owns(nodeId, m.connectionId), members, false);
     }
 
-    /** A node is gone: its members leave and its share stops counting. The node that reaped it reports it. */
+    /**
+     * A node is gone: its members leave and its share stops counting. Integrations hear of the leaves from the
+     * engine, which records them on every channel of the dead node in the same step that deletes them.
+     */
     synchronized void nodeGone(String nodeId, boolean reapedHere) {
         if (waiting != null) {
             waiting.add(() -> nodeGone(nodeId, reapedHere));
@@ -308,15 +313,29 @@ public final class Channel {
         if (touchedShares != null) {
             touchedShares.add(nodeId);
         }
-        replaceMembers(m -> Node.owns(nodeId, m.connectionId), List.of(), reapedHere);
+        if (reapedHere) {
+            // The leaves of a dead node's members go into presence history once: from the node that reaped it.
+            long now = app.node().clock().millis();
+            List<PresenceMessage> leaves = new ArrayList<>();
+            for (PresenceMessage m : presence.snapshot()) {
+                if (Node.owns(nodeId, m.connectionId)) {
+                    leaves.add(synthesizedLeave(m, now));
+                }
+            }
+            if (!leaves.isEmpty()) {
+                app.node().history().append(key, MessageHistory.Kind.PRESENCE, leaves);
+            }
+        }
+        replaceMembers(m -> Node.owns(nodeId, m.connectionId), List.of(), false);
         changed();
     }
 
     /**
      * Makes the members selected by {@code owned} exactly {@code wanted}, telling subscribers what changed:
-     * a synthesized LEAVE for each one gone, ENTER or UPDATE for each one new or different.
+     * a synthesized LEAVE for each one gone, ENTER or UPDATE for each one new or different. With
+     * {@code reportLeaves}, integrations hear of the LEAVEs (only: the rest their own nodes report).
      */
-    private void replaceMembers(Predicate<PresenceMessage> owned, List<PresenceMessage> wanted, boolean report) {
+    private void replaceMembers(Predicate<PresenceMessage> owned, List<PresenceMessage> wanted, boolean reportLeaves) {
         Map<String, PresenceMessage> want = new LinkedHashMap<>();
         for (PresenceMessage m : wanted) {
             if (owned.test(m)) {
@@ -344,11 +363,15 @@ public final class Channel {
         ProtocolMessage pm = ProtocolMessage.of(Action.PRESENCE, name);
         pm.timestamp = now;
         pm.presence = events;
-        if (report) {
-            // The leaves of a dead node's members: synthesized by the one node that reaped it, kept once.
-            app.node().history().append(key, MessageHistory.Kind.PRESENCE, events);
+        deliverPresence(new EncodedMessage(pm), events, null, true);
+        if (reportLeaves) {
+            List<PresenceMessage> leaves = events.stream().filter(e -> e.action == PresenceMessage.LEAVE).toList();
+            if (!leaves.isEmpty()) {
+                for (ChannelObserver o : app.node().observers()) {
+                    o.presenceChanged(key, leaves);
+                }
+            }
         }
-        deliverPresence(new EncodedMessage(pm), events, null, !report);
     }
 
     /** Answers a client SYNC request with a fresh full sync. */
@@ -498,7 +521,8 @@ public final class Channel {
         app.node().broker().publish(key, Publication.presence(new EncodedMessage(pm), leaves, null));
     }
 
-    private static PresenceMessage synthesizedLeave(PresenceMessage m, long now) {
+    /** A member's synthesized LEAVE at {@code now}: the same member and time give the same message. */
+    public static PresenceMessage synthesizedLeave(PresenceMessage m, long now) {
         PresenceMessage leave = m.withAction(PresenceMessage.LEAVE);
         leave.id = "synthesized:" + m.connectionId + ':' + now;
         // SDKs order synthesized events by timestamp (RTP2b), and ably-java drops one that is not strictly
@@ -514,6 +538,11 @@ public final class Channel {
 
     synchronized int memberCount() {
         return presence.size();
+    }
+
+    /** Members one connection holds here (several when it is a wildcard connection). */
+    synchronized int memberCountOf(String connectionId) {
+        return presence.countOf(connectionId);
     }
 
     public synchronized List<PresenceMessage> members() {

@@ -2,7 +2,10 @@ package io.rollcall.server.core;
 
 import io.rollcall.server.protocol.AblyException;
 
-/** Ably's channel name rules: any Unicode, but not empty, no line breaks, no leading ':' ',' space or '['. */
+/**
+ * Ably's channel name rules: any Unicode, but not empty, no line breaks or control characters, no leading ':' ','
+ * space or '['.
+ */
 public final class ChannelName {
     public static final int MAX_LENGTH = 2048;
 
@@ -26,6 +29,11 @@ public final class ChannelName {
             char c = name.charAt(i);
             if (c == '\n' || c == '\r' || c == '\u2028' || c == '\u2029') {
                 throw invalid(name, "channel name must not contain line breaks");
+            }
+            if (Character.isISOControl(c)) {
+                // NUL and other control characters: invisible in logs and tools, and truncating in some.
+                throw invalid(name, "channel name must not contain control characters (U+"
+                        + String.format("%04X", (int) c) + ")");
             }
         }
         return name;

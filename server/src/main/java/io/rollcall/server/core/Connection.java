@@ -35,8 +35,10 @@ public final class Connection {
     private volatile boolean holding;
     final ConcurrentMap<String, Attachment> attachments = new ConcurrentHashMap<>();
     final InboundRate inboundRate;
-    /** The next msgSerial we expect; lower ones are retransmits after a resume and are re-acked, not re-run. */
+    /** The next msgSerial we expect; lower ones are retransmits after a resume, answered as the original was. */
     long nextMsgSerial;
+    /** What became of recent msgSerials, for those retransmits. */
+    final RecentOutcomes outcomes;
     /** The last acknowledgement in msgSerial order; each next one waits for it (see InboundProtocol). */
     volatile java.util.concurrent.CompletableFuture<Void> acks = java.util.concurrent.CompletableFuture.completedFuture(null);
 
@@ -65,6 +67,7 @@ public final class Connection {
         this.presenceGraceMs = presenceGraceMs;
         this.transport = transport;
         this.inboundRate = new InboundRate(node.limits().maxInboundRate(), node.clock().millis());
+        this.outcomes = new RecentOutcomes(node.limits().outcomeMemory());
     }
 
     public String id() {

@@ -8,6 +8,7 @@ import io.rollcall.server.protocol.EncodedMessage;
 import io.rollcall.server.protocol.ErrorInfo;
 import io.rollcall.server.protocol.Flags;
 import io.rollcall.server.protocol.Message;
+import io.rollcall.server.protocol.MessageEncoding;
 import io.rollcall.server.protocol.OccupancyParam;
 import io.rollcall.server.protocol.PayloadSize;
 import io.rollcall.server.protocol.PresenceMessage;
@@ -37,6 +38,11 @@ public final class InboundProtocol {
         if (c.isClosed()) {
             return;
         }
+        if (pm.channel == null && needsChannel(pm.action)) {
+            // A malformed frame is the client's error: never a NullPointerException and a 50000.
+            fatal(c, new ErrorInfo(40000, 400, "Malformed message: action " + pm.action + " needs a channel"));
+            return;
+        }
         switch (pm.action) {
             case Action.HEARTBEAT -> heartbeat(c, pm);
             case Action.CLOSE -> close(c);
@@ -53,6 +59,14 @@ public final class InboundProtocol {
             case Action.ACTIVATE, Action.DISCONNECT -> { /* no meaning for a server; ignored as Ably does */ }
             default -> fatal(c, new ErrorInfo(80013, 400, "Protocol error: unexpected action " + pm.action));
         }
+    }
+
+    private static boolean needsChannel(int action) {
+        return switch (action) {
+            case Action.ATTACH, Action.DETACH, Action.MESSAGE, Action.PRESENCE, Action.SYNC,
+                    Action.ANNOTATION, Action.OBJECT -> true;
+            default -> false;
+        };
     }
 
     private void heartbeat(Connection c, ProtocolMessage pm) {
@@ -152,27 +166,39 @@ public final class InboundProtocol {
         CompletableFuture<Void> run(Connection c, ProtocolMessage pm);
     }
 
+    /**
+     * msgSerials run 0, 1, 2, ... on a connection. A lower one is a retransmit (an SDK resending what it had not had
+     * acknowledged when its socket dropped): it is not run again and gets the original's answer, ACK or the same
+     * NACK. A negative one, or one that skips ahead, is no SDK's: a protocol error.
+     */
     private void sequenced(Connection c, ProtocolMessage pm, Operation2 op) {
         long serial = pm.msgSerial != null ? pm.msgSerial : c.nextMsgSerial;
+        if (serial < 0 || serial > c.nextMsgSerial) {
+            fatal(c, new ErrorInfo(80013, 400, "Protocol error: msgSerial " + serial + " where "
+                    + c.nextMsgSerial + " was expected"));
+            return;
+        }
         if (serial < c.nextMsgSerial) {
-            // A retransmit after resume of something already done: ack again, do not repeat it.
-            answer(c, serial, DONE);
+            CompletableFuture<?> original = c.outcomes.of(serial);
+            answer(c, serial, original != null ? original : CompletableFuture.failedFuture(new AblyException(40000, 400,
+                    "msgSerial " + serial + " is too old a retransmit: its outcome is no longer known; not performed")));
             return;
         }
         c.nextMsgSerial = serial + 1;
         pm.msgSerial = serial;
+        CompletableFuture<Void> done;
         if (!c.inboundRate.tryAcquire(node.clock().millis())) {
             c.app().meters().rateLimited();
-            answer(c, serial, CompletableFuture.failedFuture(new AblyException(42911, 429, "Max per-connection publish rate ("
-                    + node.limits().maxInboundRate() + "/s) exceeded; message rejected")));
-            return;
+            done = CompletableFuture.failedFuture(new AblyException(42911, 429, "Max per-connection publish rate ("
+                    + node.limits().maxInboundRate() + "/s) exceeded; message rejected"));
+        } else {
+            try {
+                done = op.run(c, pm);
+            } catch (AblyException e) {
+                done = CompletableFuture.failedFuture(e);
+            }
         }
-        CompletableFuture<Void> done;
-        try {
-            done = op.run(c, pm);
-        } catch (AblyException e) {
-            done = CompletableFuture.failedFuture(e);
-        }
+        c.outcomes.record(serial, done);
         answer(c, serial, done);
     }
 
@@ -183,7 +209,7 @@ public final class InboundProtocol {
      * later: the SDKs match acknowledgements to what they sent by serial. An ACK from the Redis engine
      * follows the write to Redis, so what a client was told is done is visible from every node.
      */
-    private void answer(Connection c, long serial, CompletableFuture<Void> done) {
+    private void answer(Connection c, long serial, CompletableFuture<?> done) {
         CompletableFuture<Throwable> outcome = done.handle((v, e) -> e);
         c.acks = c.acks.thenCombine(outcome, (previous, failure) -> {
             Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
@@ -231,6 +257,7 @@ public final class InboundProtocol {
         }
         long size = 0;
         for (Message m : messages) {
+            MessageEncoding.validate(m);
             size += PayloadSize.of(m);
         }
         if (size > node.limits().maxMessageSize()) {
@@ -323,6 +350,7 @@ public final class InboundProtocol {
         out.timestamp = now;
         List<PresenceMessage> events = new ArrayList<>(in.size());
         int members = ch.memberCount();
+        int held = -1; // members this connection holds across channels, counted at its first new member
         for (int i = 0; i < in.size(); i++) {
             PresenceMessage p = in.get(i).copy();
             String clientId = p.clientId == null ? c.clientId() : p.clientId;
@@ -330,6 +358,7 @@ public final class InboundProtocol {
                 throw new AblyException(91000, 400, "Unable to enter presence channel (no clientId)");
             }
             p.clientId = resolveClientId(c.clientId(), clientId);
+            MessageEncoding.validate(p);
             if (PayloadSize.ofData(p.data) > node.limits().maxPresenceDataSize()) {
                 throw new AblyException(40009, 400, "Presence data exceeds the limit of "
                         + node.limits().maxPresenceDataSize() + " bytes");
@@ -352,6 +381,14 @@ public final class InboundProtocol {
                             throw new AblyException(91003, 400, "Unable to enter presence channel (maximum member limit of "
                                     + node.limits().maxPresenceMembers() + " exceeded)");
                         }
+                        if (held < 0) {
+                            held = membersHeldBy(c);
+                        }
+                        if (held >= node.limits().maxPresenceMembersPerConnection()) {
+                            throw new AblyException(91003, 400, "Unable to enter presence channel (this connection holds "
+                                    + held + " members, the limit per connection)");
+                        }
+                        held++;
                         members++;
                         p.action = PresenceMessage.ENTER;
                     } else {
@@ -379,6 +416,14 @@ public final class InboundProtocol {
         out.presence = events;
         c.app().meters().presenceIn(events.size());
         return node.broker().publish(new ChannelKey(c.app().id(), name), Publication.presence(new EncodedMessage(out), events, c.id()));
+    }
+
+    private static int membersHeldBy(Connection c) {
+        int held = 0;
+        for (Attachment a : c.attachments.values()) {
+            held += a.channel.memberCountOf(c.id());
+        }
+        return held;
     }
 
     /**

@@ -60,6 +60,11 @@ public final class PresenceSet {
         return out;
     }
 
+    int countOf(String connectionId) {
+        List<String> keys = byConnection.get(connectionId);
+        return keys == null ? 0 : keys.size();
+    }
+
     java.util.Set<String> connectionIds() {
         return byConnection.keySet();
     }

@@ -1,5 +1,6 @@
 package io.rollcall.server.integrations;
 
+import io.rollcall.server.core.Outbox;
 import io.rollcall.server.protocol.ProtocolCodec;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -7,125 +8,104 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delivery to one rule's URL. Items wait in one ordered, bounded queue; one batch is in flight at a time and
- * a failed batch is retried (exponential backoff with jitter) before anything behind it, so a channel's
- * events arrive in order and none is lost while the receiver is down. Occupancy never overflows: a newer
- * reading for a channel replaces the one still waiting. Presence and lifecycle items past the bound drop the
- * oldest waiting item, counted in {@code rollcall_webhook_dropped}.
+ * Delivery of one rule's items to its URL. The rule's stream is split into {@link Outbox#SHARDS} shards by
+ * channel; this node sends the shards it owns (the engine decides: every shard with the memory engine, in a
+ * cluster those whose lease it holds). Each shard has one batch in flight at a time, and a failed batch is
+ * re-sent unchanged (exponential backoff with jitter) before anything behind it, so a channel's items arrive
+ * in order and none is lost while the receiver is down. A stalled request holds only its own shard.
  */
 final class WebhookTarget {
     private static final Logger log = LoggerFactory.getLogger(WebhookTarget.class);
-    static final int MAX_QUEUE = 100_000;
     static final long BACKOFF_BASE_MS = 200;
-    static final long BACKOFF_MAX_MS = 15_000;
+    static final long BACKOFF_MAX_MS = 5_000;
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
-
-    /** One item of a batch; {@code data} may be replaced while it waits (occupancy coalescing). */
-    static final class Item {
-        final String id;
-        final String channel;
-        final String name;
-        volatile Object data;
-        volatile long timestamp;
-        long serial;
-        boolean inFlight;
-
-        Item(String id, String channel, String name, Object data, long timestamp) {
-            this.id = id;
-            this.channel = channel;
-            this.name = name;
-            this.data = data;
-            this.timestamp = timestamp;
-        }
-    }
+    /** How often a shard this node does not own (or that was empty) is looked at again, at most. */
+    static final long IDLE_POLL_MAX_MS = 200;
 
     final WebhookRule rule;
+    private final Outbox outbox;
     private final HttpClient http;
     private final ScheduledExecutorService scheduler;
     private final WebhookMetrics metrics;
-    private final ArrayDeque<Item> queue = new ArrayDeque<>();
-    private final Map<String, Item> waitingOccupancy = new HashMap<>();
-    private final AtomicLong serials = new AtomicLong();
-    private boolean scheduled;
-    private boolean sending;
-    private int attempt;
+    private final AtomicLongArray depths = new AtomicLongArray(Outbox.SHARDS);
     private volatile boolean stopped;
 
-    WebhookTarget(WebhookRule rule, HttpClient http, ScheduledExecutorService scheduler, WebhookMetrics metrics) {
+    WebhookTarget(WebhookRule rule, Outbox outbox, HttpClient http, ScheduledExecutorService scheduler, WebhookMetrics metrics) {
         this.rule = rule;
+        this.outbox = outbox;
         this.http = http;
         this.scheduler = scheduler;
         this.metrics = metrics;
         metrics.register(rule.id());
-    }
-
-    synchronized void offer(Item item) {
-        if (rule.source() == WebhookSource.OCCUPANCY) {
-            Item waiting = waitingOccupancy.get(item.channel);
-            if (waiting != null && !waiting.inFlight) {
-                waiting.data = item.data;
-                waiting.timestamp = item.timestamp;
-                return;
-            }
-            waitingOccupancy.put(item.channel, item);
-        } else if (queue.size() >= MAX_QUEUE) {
-            Item dropped = queue.pollFirst();
-            if (dropped != null && dropped.inFlight) {
-                queue.addFirst(dropped);
-            } else {
-                metrics.dropped(rule.id());
-            }
-        }
-        item.serial = serials.incrementAndGet();
-        queue.addLast(item);
-        metrics.queued(rule.id(), queue.size());
-        if (queue.size() >= rule.batchMaxItems()) {
-            schedule(0);
-        } else {
-            schedule(rule.batchMaxAgeMs());
+        for (int shard = 0; shard < Outbox.SHARDS; shard++) {
+            int s = shard;
+            scheduler.execute(() -> poll(s, 0));
         }
     }
 
-    private void schedule(long delayMs) {
-        if (scheduled || sending || stopped) {
+    private long idlePoll() {
+        return Math.max(10, Math.min(IDLE_POLL_MAX_MS, rule.batchMaxAgeMs()));
+    }
+
+    private void later(Runnable r, long delayMs) {
+        if (!stopped) {
+            try {
+                scheduler.schedule(r, delayMs, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // shutting down
+            }
+        }
+    }
+
+    /** Claims the shard's oldest items if this node owns it, and sends them; else looks again soon. */
+    private void poll(int shard, int attempt) {
+        if (stopped) {
             return;
         }
-        scheduled = true;
-        scheduler.schedule(this::send, delayMs, TimeUnit.MILLISECONDS);
-    }
-
-    private void send() {
-        List<Item> batch = new ArrayList<>();
-        synchronized (this) {
-            scheduled = false;
-            if (sending || queue.isEmpty() || stopped) {
+        if (!outbox.owns(rule.id(), shard)) {
+            later(() -> poll(shard, 0), idlePoll());
+            return;
+        }
+        outbox.claim(rule.id(), shard, rule.batchMaxItems()).whenComplete((claim, e) -> {
+            if (e != null || claim.items().isEmpty()) {
+                if (claim != null) {
+                    depth(shard, claim.depth());
+                }
+                later(() -> poll(shard, 0), idlePoll());
                 return;
             }
-            for (Item i : queue) {
-                if (batch.size() >= rule.batchMaxItems()) {
-                    break;
-                }
-                i.inFlight = true;
-                batch.add(i);
-            }
-            sending = true;
+            depth(shard, claim.depth());
+            send(shard, claim.items(), attempt);
+        });
+    }
+
+    private void depth(int shard, long depth) {
+        depths.set(shard, depth);
+        long sum = 0;
+        for (int i = 0; i < depths.length(); i++) {
+            sum += depths.get(i);
+        }
+        metrics.queued(rule.id(), (int) Math.min(Integer.MAX_VALUE, sum));
+    }
+
+    private void send(int shard, List<Outbox.Item> batch, int attempt) {
+        if (stopped) {
+            return;
         }
         byte[] body = body(batch);
         HttpRequest.Builder req = HttpRequest.newBuilder(rule.url()).timeout(REQUEST_TIMEOUT)
@@ -139,48 +119,40 @@ final class WebhookTarget {
         rule.headers().forEach(req::header);
         http.sendAsync(req.build(), HttpResponse.BodyHandlers.discarding()).whenComplete((res, t) -> {
             boolean ok = t == null && res.statusCode() >= 200 && res.statusCode() < 300;
-            synchronized (this) {
-                sending = false;
-                if (ok) {
-                    attempt = 0;
-                    for (Item i : batch) {
-                        queue.remove(i);
-                        if (waitingOccupancy.get(i.channel) == i) {
-                            waitingOccupancy.remove(i.channel);
-                        }
-                    }
-                    metrics.delivered(rule.id(), batch.size());
-                    metrics.queued(rule.id(), queue.size());
-                    if (!queue.isEmpty()) {
-                        schedule(queue.size() >= rule.batchMaxItems() ? 0 : rule.batchMaxAgeMs());
-                    }
-                } else {
-                    for (Item i : batch) {
-                        i.inFlight = false;
-                    }
-                    metrics.failed(rule.id(), batch.size());
-                    long backoff = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS << Math.min(attempt++, 16));
-                    // Jitter: half to all of the backoff, so many nodes do not retry in step.
-                    long delay = backoff / 2 + ThreadLocalRandom.current().nextLong(backoff / 2 + 1);
-                    log.debug("webhook {} delivery failed ({}); retrying {} items in {} ms", rule.id(),
-                            t != null ? t.toString() : "HTTP " + res.statusCode(), batch.size(), delay);
-                    schedule(delay);
-                }
+            if (ok) {
+                metrics.delivered(rule.id(), batch.size());
+                // Acknowledged before the next claim, so the next batch starts after this one.
+                outbox.ack(rule.id(), shard, batch).whenComplete((v, e) -> poll(shard, 0));
+                return;
             }
+            metrics.failed(rule.id(), batch.size());
+            long backoff = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS << Math.min(attempt, 16));
+            // Jitter: half to all of the backoff, so many nodes do not retry in step.
+            long delay = backoff / 2 + ThreadLocalRandom.current().nextLong(backoff / 2 + 1);
+            log.debug("webhook {} shard {} delivery failed ({}); retrying {} items in {} ms", rule.id(), shard,
+                    t != null ? t.toString() : "HTTP " + res.statusCode(), batch.size(), delay);
+            // The same items again (never a newer version of one): still this node's to send?
+            later(() -> {
+                if (outbox.owns(rule.id(), shard)) {
+                    send(shard, batch, attempt + 1);
+                } else {
+                    poll(shard, 0);
+                }
+            }, delay);
         });
     }
 
-    private byte[] body(List<Item> batch) {
+    private byte[] body(List<Outbox.Item> batch) {
         List<Map<String, Object>> items = new ArrayList<>(batch.size());
-        for (Item i : batch) {
+        for (Outbox.Item i : batch) {
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("id", i.id);
+            m.put("id", i.id());
             m.put("webhookId", rule.id());
             m.put("source", rule.source().wireName());
-            m.put("timestamp", i.timestamp);
-            m.put("serial", Long.toString(i.serial));
-            m.put("name", i.name);
-            m.put("data", i.data);
+            m.put("timestamp", i.timestamp());
+            m.put("serial", Long.toString(i.serial()));
+            m.put("name", WebhookItems.name(i));
+            m.put("data", WebhookItems.data(i));
             items.add(m);
         }
         return ProtocolCodec.of(rule.format()).encodeValue(Map.of("items", items));
@@ -194,10 +166,6 @@ final class WebhookTarget {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    synchronized int depth() {
-        return queue.size();
     }
 
     void stop() {

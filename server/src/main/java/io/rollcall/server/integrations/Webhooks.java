@@ -8,36 +8,34 @@ import io.rollcall.server.auth.Keyring;
 import io.rollcall.server.core.ChannelKey;
 import io.rollcall.server.core.ChannelObserver;
 import io.rollcall.server.core.OccupancyMetrics;
+import io.rollcall.server.core.Outbox;
 import io.rollcall.server.protocol.PresenceMessage;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Webhook integrations: follows channel events (a {@link ChannelObserver}) and hands each matching event to
- * its rule's {@link WebhookTarget}. Rules come from the {@code webhooks} section of the config file, which is
- * re-read when the file changes: a valid new set replaces the old (a rule whose definition is unchanged keeps
- * its queue); an invalid one is logged and ignored.
+ * Webhook integrations: follows channel events (a {@link ChannelObserver}) and records them in the engine's
+ * {@link Outbox} (one stream per rule), from which each rule's {@link WebhookTarget} delivers them. Rules come
+ * from the {@code webhooks} section of the config file, which is re-read when the file changes: a valid new
+ * set replaces the old (items waiting for a rule id stay with it); an invalid one is logged and ignored.
  */
 public final class Webhooks implements ChannelObserver, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Webhooks.class);
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     private final Keyring keys;
-    private final Clock clock;
+    private final Outbox outbox;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final ScheduledThreadPoolExecutor scheduler;
     private final WebhookMetrics metrics;
@@ -45,10 +43,11 @@ public final class Webhooks implements ChannelObserver, AutoCloseable {
     private volatile List<WebhookTarget> targets = List.of();
     private long configModified;
 
-    public Webhooks(List<WebhookRule> rules, Keyring keys, Clock clock, MeterRegistry registry, Path configFile, Duration reloadEvery) {
+    public Webhooks(List<WebhookRule> rules, Keyring keys, Outbox outbox, MeterRegistry registry, Path configFile, Duration reloadEvery) {
         this.keys = keys;
-        this.clock = clock;
+        this.outbox = outbox;
         this.metrics = new WebhookMetrics(registry);
+        outbox.onDropped(metrics::dropped);
         this.configFile = configFile;
         this.scheduler = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "rollcall-webhooks");
@@ -91,10 +90,20 @@ public final class Webhooks implements ChannelObserver, AutoCloseable {
         List<WebhookTarget> next = new ArrayList<>();
         for (WebhookRule r : rules) {
             WebhookTarget kept = existing.remove(r);
-            next.add(kept != null ? kept : new WebhookTarget(r, http, scheduler, metrics));
+            next.add(kept != null ? kept : new WebhookTarget(r, outbox, http, scheduler, metrics));
         }
         existing.values().forEach(WebhookTarget::stop);
         targets = List.copyOf(next);
+        List<Outbox.Stream> streams = new ArrayList<>();
+        for (WebhookTarget t : targets) {
+            WebhookRule r = t.rule;
+            streams.add(new Outbox.Stream(r.id(), switch (r.source()) {
+                case PRESENCE -> Outbox.Source.PRESENCE;
+                case OCCUPANCY -> Outbox.Source.OCCUPANCY;
+                case LIFECYCLE -> Outbox.Source.LIFECYCLE;
+            }, r::matches));
+        }
+        outbox.streams(streams);
     }
 
     private void reloadIfChanged() {
@@ -140,67 +149,17 @@ public final class Webhooks implements ChannelObserver, AutoCloseable {
 
     @Override
     public void occupancyChanged(ChannelKey channel, OccupancyMetrics.Snapshot occupancy) {
-        dispatch(WebhookSource.OCCUPANCY, channel, "channel.occupancy", () -> details(channel.channel(), !occupancy.isIdle(), occupancy));
+        outbox.occupancy(channel, occupancy);
     }
 
     @Override
     public void lifecycleChanged(ChannelKey channel, boolean active, OccupancyMetrics.Snapshot occupancy) {
-        dispatch(WebhookSource.LIFECYCLE, channel, active ? "channel.opened" : "channel.closed",
-                () -> details(channel.channel(), active, occupancy));
+        outbox.lifecycle(channel, active, occupancy);
     }
 
     @Override
     public void presenceChanged(ChannelKey channel, List<PresenceMessage> events) {
-        dispatch(WebhookSource.PRESENCE, channel, "presence.message", () -> {
-            List<Map<String, Object>> presence = new ArrayList<>(events.size());
-            for (PresenceMessage p : events) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("id", p.id);
-                m.put("action", p.action);
-                m.put("clientId", p.clientId);
-                m.put("connectionId", p.connectionId);
-                m.put("timestamp", p.timestamp);
-                if (p.data instanceof byte[] b) {
-                    m.put("data", Base64.getEncoder().encodeToString(b));
-                    m.put("encoding", p.encoding == null ? "base64" : p.encoding + "/base64");
-                } else if (p.data != null) {
-                    m.put("data", p.data);
-                    if (p.encoding != null) {
-                        m.put("encoding", p.encoding);
-                    }
-                }
-                presence.add(m);
-            }
-            Map<String, Object> data = new LinkedHashMap<>();
-            data.put("channelId", channel.channel());
-            data.put("presence", presence);
-            return data;
-        });
-    }
-
-    private void dispatch(WebhookSource source, ChannelKey channel, String name, java.util.function.Supplier<Object> data) {
-        Object built = null;
-        for (WebhookTarget t : targets) {
-            if (t.rule.source() != source || !t.rule.matches(channel.appId(), channel.channel())) {
-                continue;
-            }
-            if (built == null) {
-                built = data.get();
-            }
-            t.offer(new WebhookTarget.Item(UUID.randomUUID().toString(), channel.channel(), name, built, clock.millis()));
-        }
-    }
-
-    /** Ably's ChannelDetails shape, with {@code name}: {channelId, name, status:{isActive, occupancy:{metrics}}}. */
-    private static Map<String, Object> details(String channel, boolean active, OccupancyMetrics.Snapshot occupancy) {
-        Map<String, Object> status = new LinkedHashMap<>();
-        status.put("isActive", active);
-        status.put("occupancy", Map.of("metrics", occupancy.toMap()));
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("channelId", channel);
-        out.put("name", channel);
-        out.put("status", status);
-        return out;
+        outbox.presence(channel, events);
     }
 
     @Override

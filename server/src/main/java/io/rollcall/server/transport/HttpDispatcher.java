@@ -56,12 +56,22 @@ final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRequest> 
             write(ctx, req, error(WireFormat.JSON, new ErrorInfo(40000, 400, "Malformed HTTP request")));
             return;
         }
+        String path;
+        try {
+            io.netty.handler.codec.http.QueryStringDecoder qs = new io.netty.handler.codec.http.QueryStringDecoder(req.uri());
+            path = qs.path();
+            qs.parameters();
+        } catch (IllegalArgumentException e) {
+            // Bad percent-encoding (%ZZ, a lone %): the client's error, answered like any other.
+            node.telemetry().error(40000);
+            write(ctx, req, error(WireFormat.JSON, new ErrorInfo(40000, 400, "Malformed request URI: " + e.getMessage())));
+            return;
+        }
         HttpHeaders h = req.headers();
         if (h.containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
             realtime.upgrade(ctx, req);
             return;
         }
-        String path = new io.netty.handler.codec.http.QueryStringDecoder(req.uri()).path();
         if (req.method().equals(HttpMethod.OPTIONS)) {
             write(ctx, req, new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NO_CONTENT));
             return;
@@ -115,6 +125,13 @@ final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRequest> 
                 ctx.executor().execute(() -> write(ctx, req, res));
             }
         });
+    }
+
+    /** Whatever a hostile peer provokes in Netty is its problem: logged quietly, the socket closed. */
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("HTTP connection error from {}", ctx.channel().remoteAddress(), cause);
+        ctx.close();
     }
 
     private FullHttpResponse respond(RestRequest restReq, RestResponse r, Throwable failure) {

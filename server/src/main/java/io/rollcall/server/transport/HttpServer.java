@@ -67,10 +67,11 @@ public final class HttpServer implements AutoCloseable {
     public InetSocketAddress bind(String host, int port) throws InterruptedException {
         RealtimeEndpoint realtime = new RealtimeEndpoint(node);
         RestApi rest = new RestApi(node);
+        UpgradeGuard.Pending pending = new UpgradeGuard.Pending(node.limits().maxPendingConnections(),
+                node.limits().maxPendingConnectionsPerAddress());
         ConsolePage page = console ? new ConsolePage() : null;
         ConsoleApi consoleApi = console ? new ConsoleApi(node, rest, webhookStats) : null;
         this.consoleApi = consoleApi;
-        int maxBody = node.limits().maxRestBodySize();
         ServerBootstrap b = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(boss instanceof EpollEventLoopGroup ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
@@ -82,13 +83,20 @@ public final class HttpServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new HttpServerCodec(8192, 16 * 1024, 64 * 1024));
-                        ch.pipeline().addLast(new BoundedBodyAggregator(maxBody));
-                        ch.pipeline().addLast(new HttpDispatcher(node, realtime, rest, page, consoleApi));
+                        initPipeline(ch.pipeline(), node, realtime, rest, page, consoleApi, pending);
                     }
                 });
         serverChannel = b.bind(host, port).sync().channel();
         return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    /** The handlers of a new socket, in order: HTTP parsing, bounded bodies, the pre-upgrade guard, dispatch. */
+    static void initPipeline(io.netty.channel.ChannelPipeline p, Node node, RealtimeEndpoint realtime, RestApi rest,
+                             ConsolePage page, ConsoleApi consoleApi, UpgradeGuard.Pending pending) {
+        p.addLast(new HttpServerCodec(8192, 16 * 1024, 64 * 1024));
+        p.addLast(new BoundedBodyAggregator(node.limits().maxRestBodySize()));
+        p.addLast(new UpgradeGuard(pending, node.limits().httpRequestTimeout().toMillis()));
+        p.addLast(new HttpDispatcher(node, realtime, rest, page, consoleApi));
     }
 
     /** Stops accepting, lets the core say goodbye to every client, then stops the event loops. */
@@ -113,15 +121,36 @@ public final class HttpServer implements AutoCloseable {
 
         @Override
         protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
-            byte[] body = ("{\"error\":{\"code\":40009,\"statusCode\":413,\"message\":\"Request body exceeds "
-                    + maxContentLength() + " bytes\"}}").getBytes(StandardCharsets.UTF_8);
-            FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                    HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, Unpooled.wrappedBuffer(body));
-            res.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
-            res.headers().set("X-Ably-Errorcode", 40009);
-            res.headers().set(HttpHeaderNames.CONTENT_LENGTH, body.length);
+            ctx.writeAndFlush(tooLarge()).addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+        }
+
+        private FullHttpResponse tooLarge() {
+            FullHttpResponse res = ablyError(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, 40009,
+                    "Request body exceeds " + maxContentLength() + " bytes");
             res.headers().set(HttpHeaderNames.CONNECTION, "close");
-            ctx.writeAndFlush(res).addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+            return res;
+        }
+
+        /** Netty's own answers to an {@code Expect} header (417, or 413 before the body) in Ably's form. */
+        @Override
+        protected Object newContinueResponse(HttpMessage start, int maxContentLength, io.netty.channel.ChannelPipeline pipeline) {
+            Object netty = super.newContinueResponse(start, maxContentLength, pipeline);
+            if (netty instanceof FullHttpResponse r && r.status().code() >= 400) {
+                int status = r.status().code();
+                r.release();
+                return status == 413 ? tooLarge() : ablyError(r.status(), 40000, "Unsupported Expect header");
+            }
+            return netty;
+        }
+
+        private static FullHttpResponse ablyError(HttpResponseStatus status, int code, String message) {
+            byte[] body = ("{\"error\":{\"code\":" + code + ",\"statusCode\":" + status.code() + ",\"message\":\""
+                    + message + "\"}}").getBytes(StandardCharsets.UTF_8);
+            FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
+            res.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
+            res.headers().set("X-Ably-Errorcode", code);
+            res.headers().set(HttpHeaderNames.CONTENT_LENGTH, body.length);
+            return res;
         }
     }
 }

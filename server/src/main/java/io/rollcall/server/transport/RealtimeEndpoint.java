@@ -69,6 +69,7 @@ final class RealtimeEndpoint {
             p.addLast(new IdleStateHandler(idle, idle, 0, TimeUnit.MILLISECONDS));
             p.addLast(session);
             p.remove(dispatcher);
+            p.remove(UpgradeGuard.class);
             open(session, q);
         });
     }

@@ -161,6 +161,7 @@ final class RestApi {
         }
         long size = 0;
         for (Message msg : messages) {
+            io.rollcall.server.protocol.MessageEncoding.validate(msg);
             size += PayloadSize.of(msg);
         }
         if (size > node.limits().maxMessageSize()) {

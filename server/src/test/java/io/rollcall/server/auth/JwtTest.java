@@ -131,4 +131,28 @@ class JwtTest {
         assertThat(ctx.withClientId("u").userClaimFor("lobby::$chat")).isEqualTo("moderator");
         assertAbly(() -> auth.authenticateToken(sign(jwt(KEY_NAME).withClaim("ably.room.lobby", 5))), 40144, 401);
     }
+
+    @Test
+    void anExpInMillisecondsIsRefusedAsTheTokenRequestTtlCapIs() {
+        // exp given in milliseconds: the year 57,000.
+        assertAbly(() -> auth.authenticateToken(sign(jwt(KEY_NAME).withClaim("exp", NOW_S * 1000))), 40144, 401);
+        // 25 hours: past the 24 h a token request may ask for.
+        assertAbly(() -> auth.authenticateToken(sign(jwt(KEY_NAME).withClaim("exp", NOW_S + 25 * 3600))), 40144, 401);
+        // iat far in the past with exp near: a lifetime of 48 h is refused too.
+        assertAbly(() -> auth.authenticateToken(sign(jwt(KEY_NAME).withClaim("iat", NOW_S - 47 * 3600)
+                .withClaim("exp", NOW_S + 3600))), 40144, 401);
+        // 24 h exactly is fine.
+        assertThat(auth.authenticateToken(sign(jwt(KEY_NAME).withClaim("iat", NOW_S).withClaim("exp", NOW_S + 24 * 3600)))
+                .expiresAt()).isEqualTo((NOW_S + 24 * 3600) * 1000);
+    }
+
+    @Test
+    void iatOrNbfInTheFutureBeyondTheClockToleranceIsRefused() {
+        assertAbly(() -> auth.authenticateToken(sign(jwt(KEY_NAME).withClaim("iat", NOW_S + 3600)
+                .withClaim("exp", NOW_S + 7200))), 40104, 401);
+        assertAbly(() -> auth.authenticateToken(sign(jwt(KEY_NAME).withClaim("nbf", NOW_S + 3600))), 40104, 401);
+        // Within the tolerance (2 min, as for token request timestamps): a clock a little ahead is fine.
+        assertThat(auth.authenticateToken(sign(jwt(KEY_NAME).withClaim("iat", NOW_S + 60).withClaim("nbf", NOW_S + 60)))
+                .kind()).isEqualTo(AuthContext.Kind.JWT);
+    }
 }

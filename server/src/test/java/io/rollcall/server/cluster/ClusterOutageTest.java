@@ -75,14 +75,7 @@ class ClusterOutageTest {
         w0.subscribe(m0::add);
 
         long outageStart = System.currentTimeMillis();
-        if (restarted) {
-            cluster.redis().down();
-        } else {
-            cluster.redisProxy().refuse(true);
-            cluster.redisProxy().cut();
-        }
-        Await.until(() -> cluster.metric(0, "rollcall_redis_connected") == 0 && cluster.metric(1, "rollcall_redis_connected") == 0,
-                "both nodes notice Redis is gone");
+        cluster.loseRedis();
 
         // The third node goes away meanwhile: it cannot tell anyone, and (restarted) Redis will have no trace of it.
         cluster.stopNode(2);
@@ -99,11 +92,7 @@ class ClusterOutageTest {
 
         // The outage outlasts the lease: every lease in Redis has run out by the time it is back.
         Await.until(() -> System.currentTimeMillis() - outageStart > 2 * TestCluster.LEASE.toMillis(), "an outage longer than the lease");
-        if (restarted) {
-            cluster.redis().up();
-        } else {
-            cluster.redisProxy().refuse(false);
-        }
+        cluster.regainRedis();
         Await.until(() -> cluster.metric(0, "rollcall_cluster_resyncs_total") >= 1 && cluster.metric(1, "rollcall_cluster_resyncs_total") >= 1,
                 "both nodes reconnected and re-read their channels");
         for (Channel w : List.of(w0, w1)) {

@@ -49,4 +49,28 @@ class ConfigFileTest {
         assertThatThrownBy(() -> ConfigFile.read(f, ServerConfig.builder()))
                 .hasMessageContaining("invalid value 'lots'");
     }
+
+    @Test
+    void theHostileInputBoundsAreSettingsToo() throws Exception {
+        Path f = dir.resolve("bounds.yaml");
+        Files.writeString(f, """
+                keys:
+                  - app.one:secret1
+                limits:
+                  httpRequestTimeout: PT3S
+                  maxPendingConnections: 500
+                  maxPendingConnectionsPerAddress: 50
+                  maxPresenceMembersPerConnection: 100
+                  outcomeMemory: 64
+                """);
+        Limits l = ConfigFile.read(f, ServerConfig.builder()).build().limits();
+        assertThat(l.httpRequestTimeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(l.maxPendingConnections()).isEqualTo(500);
+        assertThat(l.maxPendingConnectionsPerAddress()).isEqualTo(50);
+        assertThat(l.maxPresenceMembersPerConnection()).isEqualTo(100);
+        assertThat(l.outcomeMemory()).isEqualTo(64);
+        Files.writeString(f, "limits:\n  httpRequestTimeout: 0\n");
+        assertThatThrownBy(() -> ConfigFile.read(f, ServerConfig.builder()))
+                .hasMessageContaining("httpRequestTimeout must be positive");
+    }
 }

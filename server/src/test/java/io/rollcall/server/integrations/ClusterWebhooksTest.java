@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Every node of a cluster has the same webhook rules; each event still reaches the receiver once: presence
- * from the node where it happened, occupancy and lifecycle from one node per channel.
+ * recorded where it happened, occupancy and lifecycle as readings of the channel's state in Redis.
  */
 class ClusterWebhooksTest {
     final List<AutoCloseable> open = new ArrayList<>();
@@ -99,10 +99,10 @@ class ClusterWebhooksTest {
         assertThat(presence).containsExactlyInAnyOrder("alice:2", "bob:2", "bob:4", "alice:3", "bob:3");
         assertThat(of(rx, "channel.lifecycle")).extracting(i -> i.path("name").asText())
                 .containsExactly("channel.opened", "channel.closed");
-        // The readings end with the channel's final, empty one (where the reporting node changes hands a
-        // reading may repeat: receivers de-duplicate on item ids, which are unique).
+        // The readings end with the channel's final, empty one, and it has the highest serial.
         List<JsonNode> occ = of(rx, "channel.occupancy");
         assertThat(metrics(occ.get(occ.size() - 1)).path("connections").asInt()).isZero();
+        assertThat(ReceiverModel.of(rx).occupancy(name).path("connections").asInt()).isZero();
         assertThat(rx.items().stream().map(i -> i.path("id").asText()).distinct().count()).isEqualTo(rx.items().size());
     }
 }

@@ -12,9 +12,12 @@ import io.rollcall.server.Rollcall;
 import io.rollcall.server.auth.ApiKey;
 import io.rollcall.server.config.Limits;
 import io.rollcall.server.config.ServerConfig;
+import io.rollcall.server.core.ChannelKey;
+import io.rollcall.server.core.Outbox;
 import io.rollcall.server.testing.AblyJava;
 import io.rollcall.server.testing.Await;
 import io.rollcall.server.testing.Completion;
+import io.rollcall.server.testing.RedisProcess;
 import io.rollcall.server.testing.TestServer;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -48,6 +51,12 @@ class WebhooksTest {
                 .limits(Limits.builder().presenceGrace(Duration.ofSeconds(1)).occupancyInterval(Duration.ofMillis(100)).build())
                 .webhooks(YAML.readTree(webhooksYaml).get("webhooks"))
                 .configFile(configFile);
+        if (TestServer.ENGINE.equals("redis")) {
+            // The same behaviour from the cluster engine's outbox (items in Redis streams), on one node.
+            RedisProcess redis = RedisProcess.start();
+            open.add(redis);
+            b.engine("redis").redisUri(redis.uri());
+        }
         Rollcall r = Rollcall.start(b.build());
         open.add(r);
         return r;
@@ -195,6 +204,66 @@ class WebhooksTest {
         List<Long> serials = rx.items().stream().map(i -> Long.parseLong(i.path("serial").asText())).toList();
         assertThat(serials).isSorted();
         assertThat(rx.items().stream().map(i -> i.path("id").asText()).distinct().count()).isEqualTo(rx.items().size());
+    }
+
+    @Test
+    void aStalledRequestHoldsOnlyTheChannelsOfItsShard() throws Exception {
+        Receiver rx = receiver(0);
+        String stalledChannel = "shard-stalled";
+        int stalledShard = Outbox.shard(new ChannelKey(TestServer.APP, stalledChannel));
+        List<String> others = new ArrayList<>();
+        for (int i = 0; others.size() < 3; i++) {
+            String name = "shard-other-" + i;
+            if (Outbox.shard(new ChannelKey(TestServer.APP, name)) != stalledShard) {
+                others.add(name);
+            }
+        }
+        // Only requests carrying the stalled channel's items hang (as if its shard's request met a stall).
+        rx.stallOnly = body -> body.toString().contains(stalledChannel);
+        CountDownLatch stall = new CountDownLatch(1);
+        rx.stall = stall;
+        Rollcall r = server("webhooks:\n" + rule("pres", "channel.presence", "^shard-", rx.url(), ""), null);
+        AblyRealtime a = client(r, "st");
+        AblyJava.enter(attach(a, stalledChannel), "first");
+        Await.until(() -> rx.stalled.get() == 1, "the first request stalls");
+        for (String name : others) {
+            AblyJava.enter(attach(a, name), "later");
+        }
+        // While the stalled request still hangs (it is never answered until released).
+        Await.until(() -> presenceChannels(rx).containsAll(others), "the other shards' items");
+        assertThat(presenceChannels(rx)).doesNotContain(stalledChannel);
+        rx.stall = null;
+        stall.countDown();
+        Await.until(() -> presenceChannels(rx).contains(stalledChannel), "the stalled item, once the receiver answers");
+    }
+
+    static java.util.Set<String> presenceChannels(Receiver rx) {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        for (JsonNode i : rx.items()) {
+            out.add(i.path("data").path("channelId").asText());
+        }
+        return out;
+    }
+
+    @Test
+    void aReadingAlreadyAttemptedIsNeverReplacedUnderItsId() throws Exception {
+        Receiver rx = receiver(0);
+        rx.failStatus = 503;
+        Rollcall r = server("webhooks:\n" + rule("occ", "channel.occupancy", "^counted", rx.url(), ""), null);
+        attach(client(r, "one"), "counted");
+        Await.until(() -> rx.refused.get() >= 1, "the first reading attempted");
+        attach(client(r, "two"), "counted");
+        attach(client(r, "three"), "counted");
+        Await.until(() -> rx.refused.get() >= 3, "attempted again");
+        rx.failStatus = 0;
+        Await.until(() -> {
+            JsonNode m = ReceiverModel.of(rx).occupancy("counted");
+            return m != null && m.path("connections").asInt() == 3;
+        }, "the latest reading has the highest serial");
+        assertThat(ReceiverModel.idsWithDifferentContent(rx)).isEmpty();
+        // The reading attempted first is delivered as it was first sent.
+        JsonNode first = Receiver.items(List.of(rx.attempts.get(0))).get(0);
+        assertThat(rx.items()).anyMatch(i -> i.equals(first));
     }
 
     @Test

@@ -42,7 +42,13 @@ public final class TestCluster implements AutoCloseable {
     /** With settings of every node's own beyond the limits (webhook rules, say). */
     public static TestCluster start(int nodes, UnaryOperator<Limits.Builder> limits, boolean viaProxy,
                                     UnaryOperator<io.rollcall.server.config.ServerConfig.Builder> config) {
-        TestCluster c = new TestCluster(RedisProcess.start(), limits, viaProxy);
+        return start(nodes, limits, viaProxy, config, new String[0]);
+    }
+
+    /** With extra redis.conf lines for its Redis (persistence, say). */
+    public static TestCluster start(int nodes, UnaryOperator<Limits.Builder> limits, boolean viaProxy,
+                                    UnaryOperator<io.rollcall.server.config.ServerConfig.Builder> config, String... redisSettings) {
+        TestCluster c = new TestCluster(RedisProcess.start(redisSettings), limits, viaProxy);
         c.config = config;
         for (int i = 0; i < nodes; i++) {
             c.addNode();
@@ -76,6 +82,30 @@ public final class TestCluster implements AutoCloseable {
 
     public TcpProxy redisProxy() {
         return proxy;
+    }
+
+    /**
+     * Redis goes away: stopped (it comes back empty) when there is no proxy, else unreachable through the
+     * proxy (its data kept); returns once nodes 0 and 1 noticed.
+     */
+    public void loseRedis() {
+        if (proxy == null) {
+            redis.down();
+        } else {
+            proxy.refuse(true);
+            proxy.cut();
+        }
+        io.rollcall.server.testing.Await.until(() -> metric(0, "rollcall_redis_connected") == 0
+                && metric(1, "rollcall_redis_connected") == 0, "nodes 0 and 1 notice Redis is gone");
+    }
+
+    /** Redis is back (see {@link #loseRedis}). */
+    public void regainRedis() {
+        if (proxy == null) {
+            redis.up();
+        } else {
+            proxy.refuse(false);
+        }
     }
 
     /** A counter or gauge of one node's /metrics, summed over its series (0 when absent). */

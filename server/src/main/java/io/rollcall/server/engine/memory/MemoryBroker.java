@@ -20,16 +20,27 @@ public final class MemoryBroker implements Broker {
     private static final CompletableFuture<ChannelState> NOTHING = CompletableFuture.completedFuture(ChannelState.EMPTY);
     private static final CompletableFuture<List<String>> NO_NAMES = CompletableFuture.completedFuture(List.of());
     private final String nodeId;
+    private final MemoryOutbox outbox;
     private final MemoryHistory history;
     private volatile Deliveries deliveries;
 
     public MemoryBroker(String nodeId) {
-        this(nodeId, new MemoryHistory(java.time.Clock.systemUTC(), 120_000, 1_000));
+        this(nodeId, java.time.Clock.systemUTC());
     }
 
-    public MemoryBroker(String nodeId, MemoryHistory history) {
+    public MemoryBroker(String nodeId, java.time.Clock clock) {
+        this(nodeId, clock, new MemoryHistory(clock, 120_000, 1_000));
+    }
+
+    public MemoryBroker(String nodeId, java.time.Clock clock, MemoryHistory history) {
         this.nodeId = Objects.requireNonNull(nodeId);
+        this.outbox = new MemoryOutbox(clock);
         this.history = Objects.requireNonNull(history);
+    }
+
+    @Override
+    public io.rollcall.server.core.Outbox outbox() {
+        return outbox;
     }
 
     @Override

@@ -97,6 +97,16 @@ public final class RedisBroker implements Broker {
     private final java.util.concurrent.atomic.AtomicBoolean resyncPending = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile Deliveries deliveries;
     private final Counter resyncs;
+    private final RedisOutbox outbox;
+    /**
+     * Webhook items of presence writes that failed (Redis away), oldest first, written again once Redis is
+     * back; while any wait, newer ones queue behind them so each member's items keep their order.
+     */
+    private final java.util.ArrayDeque<ChannelWrite> spool = new java.util.ArrayDeque<>();
+    private static final int MAX_SPOOL = 10_000;
+    /** Channels with a write that failed: their readings are recorded again (forced) once Redis is back. */
+    private final Set<ChannelKey> dirty = ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.atomic.AtomicBoolean draining = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile boolean connected;
     /** Since when every lease renewal has succeeded on time; only then may this node judge others dead. */
     private volatile long healthySince;
@@ -146,6 +156,7 @@ public final class RedisBroker implements Broker {
         });
         this.redis = connection.async();
         this.history = new RedisHistory(redis, clock, historyRetentionMs, historyMaxMessages);
+        this.outbox = new RedisOutbox(this, redis, nodeId, leaseMs);
         this.connected = true;
         this.healthySince = clock.millis();
         this.lastRenewal = healthySince;
@@ -216,11 +227,23 @@ public final class RedisBroker implements Broker {
         this.deliveries = deliveries;
     }
 
+    @Override
+    public io.rollcall.server.core.Outbox outbox() {
+        return outbox;
+    }
+
     // ---- fan-out
 
     @Override
     public CompletableFuture<Void> publish(ChannelKey channel, Publication publication) {
-        deliveries.deliver(channel, publication);
+        if (publication.kind() == Publication.Kind.PRESENCE) {
+            outbox.publishing.set(channel);
+        }
+        try {
+            deliveries.deliver(channel, publication);
+        } finally {
+            outbox.publishing.remove();
+        }
         EncodedMessage message = publication.message();
         if (publication.kind() == Publication.Kind.MESSAGE) {
             Envelope e = new Envelope(Envelope.Kind.MESSAGE, nodeId, publication.originConnectionId(), null,
@@ -233,13 +256,16 @@ public final class RedisBroker implements Broker {
                 return confirmed(watch(redis.publish(RedisKeys.pubsub(channel), notice).toCompletableFuture()));
             }
             // Stored and announced in one script: other nodes learn its history serial with it.
+            // The published bytes stand for the stored message only when nothing was left out (e.g. ephemeral).
+            byte[] published = items == message.message().messages ? message.bytes(WireFormat.MSGPACK) : null;
             CompletableFuture<List<io.rollcall.server.core.HistorySerial>> stored = watch(history.appendAndNotify(
-                    channel, MessageHistory.Kind.MESSAGES, publication.items(), RedisKeys.pubsub(channel), e.encode()));
+                    channel, MessageHistory.Kind.MESSAGES, items, RedisKeys.pubsub(channel), e.encode(), published));
             stored.whenComplete((serials, error) -> deliveries.stored(channel, publication,
                     serials == null || serials.isEmpty() ? null : serials.get(serials.size() - 1)));
             return confirmed(stored);
         }
-        watch(history.append(channel, MessageHistory.Kind.PRESENCE, publication.items()));
+        watch(history.appendAndNotify(channel, MessageHistory.Kind.PRESENCE, publication.items(), null, null,
+                message.bytes(WireFormat.MSGPACK)));
         ChannelWrite write = new ChannelWrite(channel, nodeId);
         for (PresenceMessage p : publication.presence()) {
             if (p.action == PresenceMessage.LEAVE || p.action == PresenceMessage.ABSENT) {
@@ -250,7 +276,113 @@ public final class RedisBroker implements Broker {
         }
         write.publish(new Envelope(Envelope.Kind.PRESENCE, nodeId, publication.originConnectionId(), null,
                 message.bytes(WireFormat.MSGPACK)));
-        return confirmed(run(write));
+        List<ChannelWrite.Spec> hooks = outbox.specs(channel);
+        boolean carried = false;
+        if (!hooks.isEmpty()) {
+            write.webhooks(hooks);
+            synchronized (spool) {
+                if (spool.isEmpty()) {
+                    write.presenceItem(Envelope.members(publication.presence()));
+                    carried = true;
+                } else {
+                    spoolItems(itemsOnly(channel, hooks, publication.presence()));
+                }
+            }
+        }
+        boolean itemsInWrite = carried;
+        CompletableFuture<Long> f = run(write);
+        f.whenComplete((r, e) -> {
+            if (e != null && !hooks.isEmpty()) {
+                dirty.add(channel);
+                if (itemsInWrite) {
+                    synchronized (spool) {
+                        spoolItems(itemsOnly(channel, hooks, publication.presence()));
+                    }
+                }
+            }
+        });
+        return confirmed(f);
+    }
+
+    /** Webhook items of presence events, written apart from any change of state. */
+    private ChannelWrite itemsOnly(ChannelKey channel, List<ChannelWrite.Spec> hooks, List<PresenceMessage> events) {
+        return new ChannelWrite(channel, nodeId).notForThisNode().webhooks(hooks).presenceItem(Envelope.members(events));
+    }
+
+    private void spoolItems(ChannelWrite items) {
+        if (spool.size() >= MAX_SPOOL) {
+            ChannelWrite dropped = spool.pollFirst();
+            log.warn("webhook items waiting for Redis past {} writes: dropped the oldest ({})", MAX_SPOOL, dropped.channel());
+        }
+        spool.addLast(items);
+    }
+
+    /** Members found gone after an outage: their LEAVE items only (Redis has lost them already). */
+    void recordPresence(ChannelKey channel, List<PresenceMessage> events) {
+        List<ChannelWrite.Spec> hooks = outbox.specs(channel);
+        if (hooks.isEmpty()) {
+            return;
+        }
+        ChannelWrite items = itemsOnly(channel, hooks, events);
+        synchronized (spool) {
+            if (!spool.isEmpty() || !connected) {
+                spoolItems(items);
+                return;
+            }
+        }
+        run(items).whenComplete((r, e) -> {
+            if (e != null) {
+                synchronized (spool) {
+                    spoolItems(items);
+                }
+            }
+        });
+    }
+
+    /** Writes the spooled items in order, one at a time; stops at the first failure (tried again later). */
+    private void drainSpool() {
+        if (draining.compareAndSet(false, true)) {
+            drainNext();
+        }
+    }
+
+    private void drainNext() {
+        ChannelWrite next;
+        synchronized (spool) {
+            next = spool.peekFirst();
+        }
+        if (next == null || !connected || closed) {
+            draining.set(false);
+            return;
+        }
+        run(next).whenComplete((r, e) -> {
+            if (e == null) {
+                synchronized (spool) {
+                    if (spool.peekFirst() == next) {
+                        spool.pollFirst();
+                    }
+                }
+                engine.execute(this::drainNext);
+            } else {
+                draining.set(false);
+            }
+        });
+    }
+
+    /** Records again the readings of channels whose writes failed: the receiver may hold a stale one. */
+    private void reportDirty() {
+        for (ChannelKey key : List.copyOf(dirty)) {
+            dirty.remove(key);
+            List<ChannelWrite.Spec> hooks = outbox.specs(key);
+            if (!hooks.isEmpty()) {
+                run(new ChannelWrite(key, nodeId).notForThisNode().webhooks(hooks).forceReport())
+                        .whenComplete((r, e) -> {
+                            if (e != null) {
+                                dirty.add(key);
+                            }
+                        });
+            }
+        }
     }
 
     /**
@@ -410,7 +542,11 @@ public final class RedisBroker implements Broker {
             write.setShare(nodeId, Envelope.shareText(share));
         }
         write.publish(new Envelope(Envelope.Kind.OCCUPANCY, nodeId, null, none ? null : share, null));
+        write.webhooks(outbox.specs(channel));
         run(write).whenComplete((r, e) -> {
+            if (e != null) {
+                dirty.add(channel);
+            }
             if (!Objects.equals(share, shares.get(channel))) {
                 writeShare(channel);
                 return;
@@ -448,7 +584,15 @@ public final class RedisBroker implements Broker {
 
     private void leaseTick() {
         if (!connected || closed) {
+            outbox.lost();
             return;
+        }
+        outbox.leaseTick();
+        // Writes that failed without an outage (a timeout) are made good here too; readings only once every
+        // node has had a lease to re-register, so they are not of a half-restored state.
+        drainSpool();
+        if (clock.millis() - healthySince >= leaseMs) {
+            reportDirty();
         }
         long now = clock.millis();
         watch(redis.zadd(RedisKeys.NODES, (double) (now + leaseMs), RedisKeys.bytes(nodeId)).toCompletableFuture())
@@ -504,7 +648,9 @@ public final class RedisBroker implements Broker {
             List<CompletableFuture<Long>> writes = new ArrayList<>();
             for (byte[] id : channels) {
                 ChannelKey key = RedisKeys.parseId(new String(id, StandardCharsets.UTF_8));
-                writes.add(run(new ChannelWrite(key, nodeId).clearMembersOf(node).deleteShare(node).notForThisNode()));
+                // Each member of the node leaves with an item of its own, on every channel it was on.
+                writes.add(run(new ChannelWrite(key, nodeId).clearMembersOf(node).deleteShare(node).notForThisNode()
+                        .webhooks(outbox.specs(key)).recordLeaves()));
             }
             return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new));
         }).thenCompose(v -> watch(redis.del(RedisKeys.nodeChannels(node)).toCompletableFuture()))
@@ -546,6 +692,10 @@ public final class RedisBroker implements Broker {
             resyncPending.set(false);
             if (connected && !closed) {
                 resyncs.increment();
+                // Every live node has re-registered by now: items that waited for Redis go first, then
+                // readings of the channels whose writes failed, then each held channel is re-read.
+                drainSpool();
+                reportDirty();
                 deliveries.resync();
             }
         }, leaseMs, TimeUnit.MILLISECONDS);
@@ -585,6 +735,7 @@ public final class RedisBroker implements Broker {
             write.setShare(nodeId, Envelope.shareText(share));
         }
         write.publish(new Envelope(Envelope.Kind.REFRESH, nodeId, null, none ? null : share, Envelope.members(members)));
+        write.webhooks(outbox.specs(key)).recordRestored();
         restore(write);
     }
 
@@ -603,7 +754,13 @@ public final class RedisBroker implements Broker {
 
     /** Runs a write that puts back what was there (re-registering): any flip it shows is not news. */
     private CompletableFuture<Long> restore(ChannelWrite write) {
-        return watch(redis.<Long>eval(ChannelWrite.SCRIPT, ScriptOutputType.INTEGER, write.keys(), write.args()).toCompletableFuture());
+        return watch(redis.<List<Object>>eval(ChannelWrite.SCRIPT, ScriptOutputType.MULTI, write.keys(), write.args())
+                .toCompletableFuture()).thenApply(result -> {
+                    for (int i = 1; i < result.size(); i++) {
+                        outbox.dropped(new String((byte[]) result.get(i), StandardCharsets.UTF_8));
+                    }
+                    return (Long) result.get(0);
+                });
     }
 
     /** Counts failures (logged once per outage at most, as the connection state already says why). */
@@ -631,6 +788,7 @@ public final class RedisBroker implements Broker {
         leaving = true;
         try {
             if (connected) {
+                outbox.release();
                 forget(nodeId, () -> { }).get(2, TimeUnit.SECONDS);
             }
         } catch (Exception e) {

@@ -74,12 +74,16 @@ final class RedisHistory implements MessageHistory {
 
     @Override
     public CompletableFuture<List<HistorySerial>> append(ChannelKey channel, Kind kind, List<? extends BaseMessage> messages) {
-        return appendAndNotify(channel, kind, messages, null, null);
+        return appendAndNotify(channel, kind, messages, null, null, null);
     }
 
-    /** Appends, and when {@code pubsub} is given publishes {@code notice} to it with the last serial in front. */
+    /**
+     * Appends, and when {@code pubsub} is given publishes {@code notice} to it with the last serial in front.
+     * {@code published}, the msgpack ProtocolMessage the messages came in (already encoded for other nodes), is
+     * stored as is when it holds just one, so the common publication is not encoded twice.
+     */
     CompletableFuture<List<HistorySerial>> appendAndNotify(ChannelKey channel, Kind kind, List<? extends BaseMessage> messages,
-                                                           byte[] pubsub, byte[] notice) {
+                                                           byte[] pubsub, byte[] notice, byte[] published) {
         byte[][] args = new byte[4 + 2 * messages.size()][];
         long now = clock.millis();
         args[0] = RedisKeys.bytes(Integer.toString(maxMessages));
@@ -91,7 +95,7 @@ final class RedisHistory implements MessageHistory {
             // Each id is at the message's timestamp (never ahead of this node's clock; after the stream's
             // newest), so start/end bounds are exact.
             args[4 + 2 * i] = RedisKeys.bytes(Long.toString(m.timestamp > 0 ? Math.min(m.timestamp, now) : now));
-            args[5 + 2 * i] = encode(m);
+            args[5 + 2 * i] = published != null && messages.size() == 1 ? published : encode(m);
         }
         // EVAL, not EVALSHA: a NOSCRIPT retry (first use, or after Redis restarted) would overtake later
         // publications and break the per-publisher order other nodes rely on.
@@ -158,6 +162,7 @@ final class RedisHistory implements MessageHistory {
         return MSGPACK.encodeMessages(List.of((Message) m));
     }
 
+    /** Presence is always a ProtocolMessage; a message is one too (map) when stored as published, else an array. */
     private static BaseMessage decode(Kind kind, byte[] bytes) {
         if (kind == Kind.PRESENCE) {
             return Envelope.members(bytes).get(0);
@@ -165,7 +170,9 @@ final class RedisHistory implements MessageHistory {
         if (kind == Kind.ANNOTATIONS) {
             return MSGPACK.decodeAnnotations(bytes).get(0);
         }
-        return MSGPACK.decodeMessages(bytes).get(0);
+        int first = bytes[0] & 0xff;
+        boolean map = (first >= 0x80 && first <= 0x8f) || first == 0xde || first == 0xdf;
+        return map ? MSGPACK.decode(bytes).messages.get(0) : MSGPACK.decodeMessages(bytes).get(0);
     }
 
     /** A notice as published by {@link #APPEND}: the serial, and the envelope behind it. */

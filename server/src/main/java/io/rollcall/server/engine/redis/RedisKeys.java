@@ -16,6 +16,11 @@ import java.nio.charset.StandardCharsets;
  *   <li>{@code rc:h:app:channel}, {@code rc:hp:app:channel} and {@code rc:ha:app:channel} streams: message,
  *       presence and annotation history</li>
  *   <li>pub/sub {@code rc:c:app:channel} per channel, and {@code rc:ctl} for node-wide notices</li>
+ *   <li>{@code rc:wh:q:rule:shard} stream: webhook items waiting for delivery, one stream per rule and shard</li>
+ *   <li>{@code rc:wh:s:rule}: the last serial given to an item of the rule</li>
+ *   <li>{@code rc:wh:l:app:channel} hash: per rule, the last reading and lifecycle state recorded for the
+ *   channel, and the reading still waiting (unattempted); gone once the channel is idle</li>
+ *   <li>{@code rc:wh:own:rule:shard}: the node delivering that shard, with a lease's expiry</li>
  * </ul>
  */
 final class RedisKeys {
@@ -61,6 +66,24 @@ final class RedisKeys {
 
     static byte[] reapClaim(String nodeId) {
         return bytes("rc:reap:" + nodeId);
+    }
+
+    static byte[] webhookStream(String rule, int shard) {
+        return bytes("rc:wh:q:" + rule + ':' + shard);
+    }
+
+    static byte[] webhookSerial(String rule) {
+        return bytes("rc:wh:s:" + rule);
+    }
+
+    static final String WEBHOOK_LAST_PREFIX = "rc:wh:l:";
+
+    static byte[] webhookLast(ChannelKey key) {
+        return bytes(WEBHOOK_LAST_PREFIX + id(key));
+    }
+
+    static byte[] webhookOwner(String rule, int shard) {
+        return bytes("rc:wh:own:" + rule + ':' + shard);
     }
 
     static byte[] pubsub(ChannelKey key) {
