@@ -212,6 +212,7 @@
     $('detail').hidden = false;
     text($('detail-name'), name);
     $('log').textContent = '';
+    pendingLog = [];
     renderOccupancy(null);
     for (const tr of $('channel-rows').children) tr.classList.toggle('selected', tr.dataset.channel === name);
     const ch = s.realtime.channels.get(name, { params: { occupancy: 'metrics' } });
@@ -226,8 +227,9 @@
     });
     ch.presence.subscribe((p) => {
       if (ch !== s.channel) return;
-      log(`presence ${p.action}`, `${p.clientId} (${p.connectionId}): ${show(p.data)}`);
-      membersChanged(); // a SYNC of 10,000 members is one refresh, not 10,000
+      // A SYNC of 10,000 members is one log line and one refresh, not 10,000 of each.
+      if (p.action === 'present') presentSynced(ch); else log(`presence ${p.action}`, `${p.clientId} (${p.connectionId}): ${show(p.data)}`);
+      membersChanged();
     });
     ch.on((change) => {
       if (ch !== s.channel) return;
@@ -300,15 +302,43 @@
     return JSON.stringify(data);
   }
 
+  // Log lines are written to the page once per frame, whatever the event rate: a burst costs one layout.
+  const timeFormat = new Intl.DateTimeFormat(undefined, { timeStyle: 'medium' });
+  let pendingLog = [];
   function log(kind, message) {
+    pendingLog.push([`${timeFormat.format(new Date())} ${kind} `, message]);
+    if (pendingLog.length > LOG_MAX) pendingLog = pendingLog.slice(-LOG_MAX);
+    if (pendingLog.length === 1) requestAnimationFrame(flushLog);
+  }
+
+  function flushLog() {
     const ol = $('log');
-    const li = document.createElement('li');
-    const k = document.createElement('span');
-    k.className = 'kind';
-    k.textContent = `${new Date().toLocaleTimeString()} ${kind} `;
-    li.append(k, document.createTextNode(message));
-    ol.prepend(li);
-    if (ol.childElementCount > LOG_MAX) ol.lastElementChild.remove();
+    const batch = document.createDocumentFragment();
+    for (let i = pendingLog.length - 1; i >= 0; i -= 1) {
+      const li = document.createElement('li');
+      const k = document.createElement('span');
+      k.className = 'kind';
+      k.textContent = pendingLog[i][0];
+      li.append(k, document.createTextNode(pendingLog[i][1]));
+      batch.appendChild(li);
+    }
+    pendingLog = [];
+    ol.prepend(batch);
+    while (ol.childElementCount > LOG_MAX) ol.lastElementChild.remove();
+  }
+
+  // PRESENT events (a SYNC) are counted per channel and logged as one line.
+  let present = { ch: null, n: 0 };
+  function presentSynced(ch) {
+    if (present.ch !== ch) present = { ch, n: 0 };
+    const counted = present;
+    counted.n += 1;
+    if (counted.n === 1) {
+      setTimeout(() => {
+        if (ch === s.channel) log('presence present', `${counted.n} member${counted.n === 1 ? '' : 's'} present`);
+        counted.n = 0;
+      }, 250);
+    }
   }
 
   function parseData(v) {
