@@ -35,6 +35,7 @@ public final class LimitSetting {
                 case "maxPendingConnectionsPerAddress" -> b.maxPendingConnectionsPerAddress(Integer.parseInt(value));
                 case "historyRetention" -> b.historyRetention(ConfigFile.duration(value));
                 case "historyMaxMessages" -> b.historyMaxMessages(Integer.parseInt(value));
+                case "maxReactionsPerMessage" -> b.maxReactionsPerMessage(Integer.parseInt(value));
                 default -> throw new IllegalArgumentException(source + ": unknown limit '" + name + "'");
             }
         } catch (NumberFormatException | java.time.format.DateTimeParseException e) {

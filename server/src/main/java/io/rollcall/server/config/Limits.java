@@ -34,7 +34,8 @@ public record Limits(
         int maxPendingConnections,
         int maxPendingConnectionsPerAddress,
         Duration historyRetention,
-        int historyMaxMessages) {
+        int historyMaxMessages,
+        int maxReactionsPerMessage) {
 
     public static Builder builder() {
         return new Builder();
@@ -77,6 +78,7 @@ public record Limits(
         private int maxPendingConnectionsPerAddress = 1_000;
         private Duration historyRetention = Duration.ofMinutes(2);
         private int historyMaxMessages = 1_000;
+        private int maxReactionsPerMessage = 1_000;
 
         Builder() {}
 
@@ -109,6 +111,7 @@ public record Limits(
             maxPendingConnectionsPerAddress = l.maxPendingConnectionsPerAddress;
             historyRetention = l.historyRetention;
             historyMaxMessages = l.historyMaxMessages;
+            maxReactionsPerMessage = l.maxReactionsPerMessage;
         }
 
         public Builder maxMessageSize(int v) { maxMessageSize = positive(v, "maxMessageSize"); return this; }
@@ -146,6 +149,7 @@ public record Limits(
         public Builder maxPendingConnectionsPerAddress(int v) { maxPendingConnectionsPerAddress = positive(v, "maxPendingConnectionsPerAddress"); return this; }
         public Builder historyRetention(Duration v) { historyRetention = v; return this; }
         public Builder historyMaxMessages(int v) { historyMaxMessages = positive(v, "historyMaxMessages"); return this; }
+        public Builder maxReactionsPerMessage(int v) { maxReactionsPerMessage = positive(v, "maxReactionsPerMessage"); return this; }
 
         public Limits build() {
             if (maxMessageSize > maxFrameSize) {
@@ -157,7 +161,7 @@ public record Limits(
                     tokenRenewalNotice, maxRestBodySize, channelRetention, replayMessages, nodeLease,
                     redisCommandQueue, redisCommandTimeout, redisReconnectMax, outcomeMemory,
                     maxPresenceMembersPerConnection, httpRequestTimeout, maxPendingConnections,
-                    maxPendingConnectionsPerAddress, historyRetention, historyMaxMessages);
+                    maxPendingConnectionsPerAddress, historyRetention, historyMaxMessages, maxReactionsPerMessage);
         }
 
         private static int positive(int v, String name) {

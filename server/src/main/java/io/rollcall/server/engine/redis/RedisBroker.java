@@ -248,10 +248,18 @@ public final class RedisBroker implements Broker {
         if (publication.kind() == Publication.Kind.MESSAGE) {
             Envelope e = new Envelope(Envelope.Kind.MESSAGE, nodeId, publication.originConnectionId(), null,
                     message.bytes(WireFormat.MSGPACK));
+            List<? extends io.rollcall.server.protocol.BaseMessage> items = publication.items();
+            if (items.isEmpty()) {
+                // Nothing to store (already stored, ephemeral, a summary or annotation): announced as it is.
+                byte[] notice = publication.historySerial() == null ? e.encode()
+                        : RedisHistory.Stored.notice(publication.historySerial(), e.encode());
+                return confirmed(watch(redis.publish(RedisKeys.pubsub(channel), notice).toCompletableFuture()));
+            }
             // Stored and announced in one script: other nodes learn its history serial with it.
+            // The published bytes stand for the stored message only when nothing was left out (e.g. ephemeral).
+            byte[] published = items == message.message().messages ? message.bytes(WireFormat.MSGPACK) : null;
             CompletableFuture<List<io.rollcall.server.core.HistorySerial>> stored = watch(history.appendAndNotify(
-                    channel, MessageHistory.Kind.MESSAGES, publication.items(), RedisKeys.pubsub(channel), e.encode(),
-                    message.bytes(WireFormat.MSGPACK)));
+                    channel, MessageHistory.Kind.MESSAGES, items, RedisKeys.pubsub(channel), e.encode(), published));
             stored.whenComplete((serials, error) -> deliveries.stored(channel, publication,
                     serials == null || serials.isEmpty() ? null : serials.get(serials.size() - 1)));
             return confirmed(stored);
