@@ -35,7 +35,9 @@ public record Limits(
         int maxPendingConnectionsPerAddress,
         Duration historyRetention,
         int historyMaxMessages,
-        int maxReactionsPerMessage) {
+        int maxReactionsPerMessage,
+        int webhookQueueItems,
+        int webhookSpoolWrites) {
 
     public static Builder builder() {
         return new Builder();
@@ -79,6 +81,8 @@ public record Limits(
         private Duration historyRetention = Duration.ofMinutes(2);
         private int historyMaxMessages = 1_000;
         private int maxReactionsPerMessage = 1_000;
+        private int webhookQueueItems = 100_000;
+        private int webhookSpoolWrites = 10_000;
 
         Builder() {}
 
@@ -112,6 +116,8 @@ public record Limits(
             historyRetention = l.historyRetention;
             historyMaxMessages = l.historyMaxMessages;
             maxReactionsPerMessage = l.maxReactionsPerMessage;
+            webhookQueueItems = l.webhookQueueItems;
+            webhookSpoolWrites = l.webhookSpoolWrites;
         }
 
         public Builder maxMessageSize(int v) { maxMessageSize = positive(v, "maxMessageSize"); return this; }
@@ -150,6 +156,10 @@ public record Limits(
         public Builder historyRetention(Duration v) { historyRetention = v; return this; }
         public Builder historyMaxMessages(int v) { historyMaxMessages = positive(v, "historyMaxMessages"); return this; }
         public Builder maxReactionsPerMessage(int v) { maxReactionsPerMessage = positive(v, "maxReactionsPerMessage"); return this; }
+        /** Items one webhook rule may have waiting, split evenly over its shards (at least one each). */
+        public Builder webhookQueueItems(int v) { webhookQueueItems = positive(v, "webhookQueueItems"); return this; }
+        /** Cluster: writes carrying webhook items kept on a node while Redis is away. */
+        public Builder webhookSpoolWrites(int v) { webhookSpoolWrites = positive(v, "webhookSpoolWrites"); return this; }
 
         public Limits build() {
             if (maxMessageSize > maxFrameSize) {
@@ -161,7 +171,8 @@ public record Limits(
                     tokenRenewalNotice, maxRestBodySize, channelRetention, replayMessages, nodeLease,
                     redisCommandQueue, redisCommandTimeout, redisReconnectMax, outcomeMemory,
                     maxPresenceMembersPerConnection, httpRequestTimeout, maxPendingConnections,
-                    maxPendingConnectionsPerAddress, historyRetention, historyMaxMessages, maxReactionsPerMessage);
+                    maxPendingConnectionsPerAddress, historyRetention, historyMaxMessages, maxReactionsPerMessage,
+                    webhookQueueItems, webhookSpoolWrites);
         }
 
         private static int positive(int v, String name) {

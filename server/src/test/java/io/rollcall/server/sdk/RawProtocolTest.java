@@ -231,7 +231,11 @@ class RawProtocolTest {
     @ParameterizedTest(name = "msgpack={0}")
     @ValueSource(booleans = {false, true})
     void floodPastTheInboundRateIsNacked42911(boolean msgpack) {
-        try (RawSocket s = connected(KEY, msgpack)) {
+        // A low rate, so the flood outruns it however slowly a loaded machine reads the frames (600 at 5/s
+        // would take two minutes to read without a refusal).
+        try (TestServer slow = TestServer.start(l -> l.maxInboundRate(5));
+                RawSocket s = RawSocket.open(slow.port(), KEY, msgpack)) {
+            assertThat(s.next(4).path("connectionId").asText()).isNotBlank();
             int n = 600;
             for (int i = 0; i < n; i++) {
                 s.send("{\"action\":15,\"channel\":\"flood\",\"msgSerial\":" + i + ",\"messages\":[{\"data\":\"f\"}]}");

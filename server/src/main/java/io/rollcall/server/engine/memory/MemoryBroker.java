@@ -33,8 +33,12 @@ public final class MemoryBroker implements Broker {
     }
 
     public MemoryBroker(String nodeId, java.time.Clock clock, MemoryHistory history) {
+        this(nodeId, clock, history, io.rollcall.server.config.Limits.defaults().webhookQueueItems());
+    }
+
+    public MemoryBroker(String nodeId, java.time.Clock clock, MemoryHistory history, int webhookQueueItems) {
         this.nodeId = Objects.requireNonNull(nodeId);
-        this.outbox = new MemoryOutbox(clock);
+        this.outbox = new MemoryOutbox(clock, webhookQueueItems);
         this.history = Objects.requireNonNull(history);
     }
 
