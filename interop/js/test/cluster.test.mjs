@@ -1,7 +1,7 @@
 // Two Rollcall nodes on one Redis: real ably-js and @ably/chat clients on different nodes see one room.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { PresenceEventType } from '@ably/chat';
+import { ChatMessageEventType, MessageReactionType, OrderBy, PresenceEventType } from '@ably/chat';
 import { CLUSTER_PORTS, FORMATS, chatClient, connected, unique, until } from '../lib/helpers.mjs';
 
 const [NODE_A, NODE_B] = CLUSTER_PORTS;
@@ -34,6 +34,37 @@ for (const format of FORMATS) {
       assert.deepEqual(alices().map((e) => e.type),
         [PresenceEventType.Enter, PresenceEventType.Update, PresenceEventType.Leave]);
       assert.equal(await roomB.presence.isUserPresent('alice'), false);
+    });
+
+    it('@ably/chat messages and reactions across nodes: events, history, get and summaries from either node', async () => {
+      const name = unique('cluster-chat-msg');
+      const a = chatClient(format, { clientId: 'alice', port: NODE_A });
+      const b = chatClient(format, { clientId: 'bob', port: NODE_B });
+      const roomA = await a.chat.rooms.get(name);
+      const roomB = await b.chat.rooms.get(name);
+      await roomA.attach();
+      await roomB.attach();
+      const events = [];
+      const summaries = [];
+      roomB.messages.subscribe((e) => events.push(e));
+      roomB.messages.reactions.subscribe((e) => summaries.push(e));
+      const first = await roomA.messages.send({ text: 'from A' });
+      const second = await roomA.messages.send({ text: 'again from A' });
+      await roomA.messages.update(first.serial, { text: 'edited on A' });
+      await until(() => events.length === 3, 'created, created, updated on node B');
+      assert.deepEqual(events.map((e) => e.type),
+        [ChatMessageEventType.Created, ChatMessageEventType.Created, ChatMessageEventType.Updated]);
+      assert.deepEqual(events.map((e) => e.message.serial), [first.serial, second.serial, first.serial]);
+      const history = await roomB.messages.history({ orderBy: OrderBy.OldestFirst });
+      assert.deepEqual(history.items.map((m) => m.text), ['edited on A', 'again from A']);
+      await roomB.messages.reactions.send(first.serial, { type: MessageReactionType.Distinct, name: '👍' });
+      await roomA.messages.reactions.send(first.serial, { type: MessageReactionType.Distinct, name: '👍' });
+      await until(() => summaries[summaries.length - 1]?.reactions.distinct['👍']?.total === 2, 'summary of both');
+      assert.equal((await roomA.messages.get(first.serial)).reactions.distinct['👍'].total, 2);
+      // A subscriber that comes later on node B reads history up to its attach point, whichever node wrote it.
+      const late = roomB.messages.subscribe(() => {});
+      const before = await late.historyBeforeSubscribe({ limit: 10 });
+      assert.deepEqual(before.items.map((m) => m.serial), [second.serial, first.serial]);
     });
 
     it('@ably/chat occupancy sums both nodes, live and through REST', async () => {

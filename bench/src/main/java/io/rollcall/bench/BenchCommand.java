@@ -15,9 +15,9 @@ import picocli.CommandLine.Parameters;
  * on this machine, prints a table (each figure beside the reference, with the ratio) and writes JSON.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Measure Rollcall beside a bare broadcast reference. Scenarios: fanout, cluster, connections, sync, storm, occupancy, all; jmh for micro-benchmarks.")
+        description = "Measure Rollcall beside a bare broadcast reference. Scenarios: fanout, cluster, connections, sync, storm, occupancy, chat, all; jmh for micro-benchmarks.")
 public final class BenchCommand implements Callable<Integer> {
-    @Parameters(index = "0", description = "fanout | cluster | connections | sync | storm | occupancy | all | jmh")
+    @Parameters(index = "0", description = "fanout | cluster | connections | sync | storm | occupancy | chat | all | jmh")
     String scenario;
 
     @Option(names = "--subscribers", split = ",", description = "Fan-out subscribers (default 1000,10000 for fanout; 1000 for cluster).")
@@ -46,6 +46,12 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--viewers", defaultValue = "10000", description = "Attaches in the occupancy burst (default ${DEFAULT-VALUE}).")
     int viewers;
+
+    @Option(names = "--chat-messages", defaultValue = "1000", description = "Messages in the chat room before reads (default ${DEFAULT-VALUE}).")
+    int chatMessages;
+
+    @Option(names = "--chat-reads", defaultValue = "200", description = "Requests of each kind in the chat scenario (default ${DEFAULT-VALUE}).")
+    int chatReads;
 
     @Option(names = "--out", defaultValue = "bench/results", description = "Directory for the JSON results (default ${DEFAULT-VALUE}).")
     Path out;
@@ -92,6 +98,9 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (all || scenario.equals("occupancy")) {
             results.add(show(new OccupancyScenario(viewers, f).run(serverJar)));
+        }
+        if (all || scenario.equals("chat")) {
+            results.add(show(new ChatScenario(chatMessages, chatReads).run(serverJar)));
         }
         if (scenario.equals("jmh")) {
             // JMH micro-benchmarks of the codec and capability matching, in a forked JVM.

@@ -69,4 +69,12 @@ class ScenarioSmokeTest {
         Report.writeJson(List.of(r), dir.resolve("x.json"));
         assertThat(java.nio.file.Files.readString(dir.resolve("x.json"))).contains("\"ratio\"", "0.5");
     }
+
+    @Test
+    void chat() throws Exception {
+        // The scenario itself fails on any unexpected status.
+        Result r = new ChatScenario(30, 10).run(SERVER_JAR);
+        Report.print(r, System.out);
+        assertThat(r.rollcall).containsKeys("send_p50", "history_page_50_p50", "get_one_p50", "reaction_send_p50");
+    }
 }

@@ -3,6 +3,7 @@ package io.rollcall.chat;
 import io.ably.lib.realtime.AblyRealtime;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -58,6 +59,7 @@ public final class ChatClient implements AutoCloseable {
     private final AblyRealtime realtime;
     private final ExecutorService ownListenerThread;
     private final ExecutorService blockingCalls;
+    private final ScheduledExecutorService timers;
     private final Rooms rooms;
     private final Connection connection;
 
@@ -90,9 +92,10 @@ public final class ChatClient implements AutoCloseable {
         // completion of another future; idle threads end after a few seconds, so it needs no shutdown.
         ThreadPoolExecutor completions = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 5, TimeUnit.SECONDS,
                 new SynchronousQueue<>(), daemon(COMPLETION_THREAD_PREFIX));
+        this.timers = Executors.newSingleThreadScheduledExecutor(daemon("rollcall-chat-timers"));
         ChatContext ctx = new ChatContext(realtime,
                 new SerialExecutor(ownListenerThread != null ? ownListenerThread : options.listenerExecutor()),
-                blockingCalls, completions);
+                blockingCalls, completions, timers);
         this.rooms = new Rooms(ctx);
         this.connection = new Connection(ctx);
     }
@@ -137,6 +140,7 @@ public final class ChatClient implements AutoCloseable {
         } finally {
             connection.close();
             blockingCalls.shutdown();
+            timers.shutdownNow();
             if (ownListenerThread != null) {
                 ownListenerThread.shutdown();
             }

@@ -5,7 +5,8 @@ import java.util.concurrent.Executor;
 /**
  * Options for a {@link ChatClient}. Immutable; build with {@link #builder()}.
  *
- * <p>{@code listenerExecutor} runs every listener (room status, presence, occupancy, connection). Events are
+ * <p>{@code listenerExecutor} runs every listener (room status, messages, reactions, typing, presence,
+ * occupancy, connection). Events are
  * handed to it one at a time, in order, whatever the executor; by default a single daemon thread of the
  * client's own.
  */

@@ -4,12 +4,15 @@ import io.ably.lib.realtime.AblyRealtime;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * What every part of one {@link ChatClient} shares: the realtime client, the listener executor (serial), the
- * pool for ably-java calls that block, and the pool that completes every future handed to a caller.
+ * pool for ably-java calls that block, the pool that completes every future handed to a caller, and a timer
+ * thread (typing timeouts).
  */
-record ChatContext(AblyRealtime realtime, Executor listenerExecutor, Executor blockingExecutor, Executor completions) {
+record ChatContext(AblyRealtime realtime, Executor listenerExecutor, Executor blockingExecutor, Executor completions,
+                   ScheduledExecutorService timers) {
 
     /**
      * A new future for the caller, completed on the completion pool once {@code internal} completes. The SDK

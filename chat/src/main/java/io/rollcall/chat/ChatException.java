@@ -21,6 +21,12 @@ public final class ChatException extends RuntimeException {
     public static final int ROOM_EXISTS_WITH_DIFFERENT_OPTIONS = 102107;
     /** 102108: a feature used that the room's options did not enable (presence or occupancy events). */
     public static final int FEATURE_NOT_ENABLED_IN_ROOM = 102108;
+    /** 102109: {@link MessageSubscription#historyBeforeSubscribe} after the subscription was unsubscribed. */
+    public static final int LISTENER_NOT_SUBSCRIBED = 102109;
+    /** 102110: the room's channel attached without the serial that history before a subscription needs. */
+    public static final int CHANNEL_SERIAL_NOT_DEFINED = 102110;
+    /** 80003: typing or a room reaction while the connection is not connected. */
+    public static final int DISCONNECTED = 80003;
     /** 102112: a presence operation while the room is neither attached nor attaching. */
     public static final int ROOM_IN_INVALID_STATE = 102112;
 

@@ -17,7 +17,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Presence data between Java values and what ably-java sends and receives. ably-java hands out Gson trees;
+ * JSON values (presence data, message metadata and headers) between Java values and what ably-java sends and
+ * receives. ably-java hands out Gson trees;
  * they stop here, so no type of the transport library reaches the public API. The mapping is documented on
  * {@link Presence} and {@link PresenceMember#data()}.
  */
@@ -43,13 +44,43 @@ final class JsonData {
      * @throws IllegalArgumentException if the value (or anything inside it) is not a JSON value
      */
     static Wire toWire(Object data) {
+        return toWire(data, "presence data");
+    }
+
+    /** {@link #toWire(Object)}, naming the value {@code what} in errors (e.g. "reaction metadata"). */
+    static Wire toWire(Object data, String what) {
         if (data == null || data instanceof String) {
             return new Wire(data, null);
         }
         if (data instanceof byte[] bytes) {
             return new Wire(bytes.clone(), null);
         }
-        return new Wire(WRITER.toJson(toTree(data, "data")), "json");
+        return new Wire(WRITER.toJson(toTree(data, what)), "json");
+    }
+
+    /**
+     * A map of JSON values as a JSON object (message metadata and headers, reaction metadata); null stays null.
+     *
+     * @throws IllegalArgumentException if anything inside is not a JSON value
+     */
+    static JsonObject toObject(Map<String, ?> map, String what) {
+        return map == null ? null : toTree(map, what).getAsJsonObject();
+    }
+
+    /** JSON text of a tree, keeping nulls inside objects. */
+    static String text(JsonElement tree) {
+        return WRITER.toJson(tree);
+    }
+
+    /** A JSON object member as an immutable map; empty when absent or not an object. */
+    static Map<String, Object> objectOrEmpty(JsonObject parent, String member) {
+        JsonElement e = parent == null ? null : parent.get(member);
+        return e != null && e.isJsonObject() ? castMap(fromTree(e)) : Map.of();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> castMap(Object o) {
+        return (Map<String, Object>) o;
     }
 
     private static JsonElement toTree(Object v, String path) {
@@ -68,7 +99,7 @@ final class JsonData {
         if (v instanceof Float || v instanceof Double) {
             double d = ((Number) v).doubleValue();
             if (Double.isNaN(d) || Double.isInfinite(d)) {
-                throw new IllegalArgumentException("presence " + path + " is " + d + ", which JSON cannot represent");
+                throw new IllegalArgumentException(path + " is " + d + ", which JSON cannot represent");
             }
             return new JsonPrimitive((Number) v);
         }
@@ -79,7 +110,7 @@ final class JsonData {
             JsonObject o = new JsonObject();
             for (Map.Entry<?, ?> e : map.entrySet()) {
                 if (!(e.getKey() instanceof String key)) {
-                    throw new IllegalArgumentException("presence " + path + " has a key that is not a String: " + e.getKey());
+                    throw new IllegalArgumentException(path + " has a key that is not a String: " + e.getKey());
                 }
                 o.add(key, toTree(e.getValue(), path + "." + key));
             }
@@ -93,7 +124,7 @@ final class JsonData {
             }
             return a;
         }
-        throw new IllegalArgumentException("presence " + path + " must be a JSON value (Map, List, String, Number, Boolean or null), not "
+        throw new IllegalArgumentException(path + " must be a JSON value (Map, List, String, Number, Boolean or null), not "
                 + v.getClass().getName());
     }
 
@@ -111,7 +142,7 @@ final class JsonData {
         return data;
     }
 
-    private static Object fromTree(JsonElement e) {
+    static Object fromTree(JsonElement e) {
         if (e == null || e.isJsonNull()) {
             return null;
         }

@@ -1,11 +1,7 @@
 package io.rollcall.chat;
 
 import io.ably.lib.realtime.Channel;
-import io.ably.lib.types.AsyncHttpPaginatedResponse;
 import io.ably.lib.types.Message;
-import io.ably.lib.types.Param;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -59,31 +55,11 @@ public final class Occupancy {
      *         {@link ChatException} carrying the server's error
      */
     public CompletableFuture<OccupancyData> get() {
-        CompletableFuture<OccupancyData> f = new CompletableFuture<>();
-        String path = "/chat/v4/rooms/" + URLEncoder.encode(room.name(), StandardCharsets.UTF_8).replace("+", "%20") + "/occupancy";
-        ctx.realtime().requestAsync("GET", path, new Param[] {new Param("v", "4")}, null, null,
-                new AsyncHttpPaginatedResponse.Callback() {
-                    @Override
-                    public void onResponse(AsyncHttpPaginatedResponse response) {
-                        if (!response.success) {
-                            f.completeExceptionally(new ChatException(response.errorCode, response.statusCode, response.errorMessage));
-                            return;
-                        }
-                        var items = response.items();
-                        if (items == null || items.length == 0) {
-                            f.complete(new OccupancyData(0, 0));
-                            return;
-                        }
-                        Map<String, Object> body = JsonData.toMap(items[0]);
-                        f.complete(new OccupancyData(count(body, "connections"), count(body, "presenceMembers")));
-                    }
-
-                    @Override
-                    public void onError(io.ably.lib.types.ErrorInfo reason) {
-                        f.completeExceptionally(new ChatException(AblyCalls.convert(reason)));
-                    }
-                });
-        return ctx.deliver(f);
+        ChatRest rest = room.rest();
+        return ctx.deliver(rest.call("GET", rest.path("/occupancy"), null, null).thenApply(r -> {
+            Map<String, Object> body = JsonData.toMap(ChatRest.first(r));
+            return new OccupancyData(count(body, "connections"), count(body, "presenceMembers"));
+        }));
     }
 
     /**

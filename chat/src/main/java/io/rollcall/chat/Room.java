@@ -12,7 +12,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A chat room: one realtime channel, {@code <name>::$chat}, shared by its features. Attach it to take part;
+ * A chat room: one realtime channel, {@code <name>::$chat}, shared by its features ({@link #messages()},
+ * {@link #presence()}, {@link #occupancy()}, {@link #reactions()}, {@link #typing()}). Attach it to take part;
  * its status follows the Chat lifecycle ({@link RoomStatus}).
  *
  * <pre>{@code
@@ -31,6 +32,10 @@ public final class Room {
     private final ChannelStateListener channelListener;
     private final Presence presence;
     private final Occupancy occupancy;
+    private final ChatRest rest;
+    private final Messages messages;
+    private final RoomReactions reactions;
+    private final Typing typing;
     private volatile RoomStatus status = RoomStatus.INITIALIZED;
     private volatile ErrorInfo error;
     /** Set once attached, cleared by an explicit detach: a later attach without continuity is a discontinuity. */
@@ -49,8 +54,12 @@ public final class Room {
         }
         this.channelListener = this::onChannelStateChange;
         channel.on(channelListener);
+        this.rest = new ChatRest(ctx, name);
         this.presence = new Presence(ctx, this, channel);
         this.occupancy = new Occupancy(ctx, this, channel);
+        this.messages = new Messages(ctx, this, channel, rest);
+        this.reactions = new RoomReactions(ctx, channel);
+        this.typing = new Typing(ctx, channel, options.typingHeartbeatThrottle());
     }
 
     /** The modes and params every Chat SDK attaches a room with, for these options. */
@@ -60,6 +69,9 @@ public final class Room {
                 ChannelMode.presence, ChannelMode.annotation_publish));
         if (options.presenceEvents()) {
             modes.add(ChannelMode.presence_subscribe);
+        }
+        if (options.rawMessageReactions()) {
+            modes.add(ChannelMode.annotation_subscribe);
         }
         o.modes = modes.toArray(new ChannelMode[0]);
         if (options.occupancyEvents()) {
@@ -122,6 +134,38 @@ public final class Room {
      */
     public Occupancy occupancy() {
         return occupancy;
+    }
+
+    /**
+     * The room's chat messages and their reactions.
+     *
+     * @return the room's messages
+     */
+    public Messages messages() {
+        return messages;
+    }
+
+    /**
+     * Reactions to the room as a whole.
+     *
+     * @return the room's reactions
+     */
+    public RoomReactions reactions() {
+        return reactions;
+    }
+
+    /**
+     * Who is typing.
+     *
+     * @return the room's typing indicators
+     */
+    public Typing typing() {
+        return typing;
+    }
+
+    /** The room's Chat REST API. */
+    ChatRest rest() {
+        return rest;
     }
 
     /**
@@ -194,6 +238,9 @@ public final class Room {
             channel.off(channelListener);
             presence.close();
             occupancy.close();
+            messages.close();
+            reactions.close();
+            typing.close();
             ctx.realtime().channels.release(channel.name);
             setStatus(RoomStatus.RELEASED, null);
             statusListeners.clear();

@@ -56,7 +56,12 @@ final class ChatFixture implements AutoCloseable, AfterAllCallback {
 
     /** A new client's room of that name, attached. */
     Room attachedRoom(String name, String clientId, boolean binary) {
-        Room room = join(client(TestServer.KEY, clientId, binary, o -> { }).rooms().get(name));
+        return attachedRoom(name, clientId, binary, RoomOptions.defaults());
+    }
+
+    /** A new client's room of that name with these options, attached. */
+    Room attachedRoom(String name, String clientId, boolean binary, RoomOptions options) {
+        Room room = join(client(TestServer.KEY, clientId, binary, o -> { }).rooms().get(name, options));
         join(room.attach());
         return room;
     }

@@ -69,6 +69,25 @@ final class NodeParticipant implements AutoCloseable {
         in.flush();
     }
 
+    /**
+     * Runs a command of a script that answers {@code {kind: "done", id, result | error}} (mixed-chat.mjs) and
+     * returns its result; fails the test with the script's error.
+     */
+    JsonNode call(String op, Map<String, ?> args) throws IOException {
+        String id = op + "-" + ids.incrementAndGet();
+        Map<String, Object> line = new java.util.LinkedHashMap<>(args);
+        line.put("op", op);
+        line.put("id", id);
+        send(line);
+        JsonNode done = await(n -> n.path("kind").asText().equals("done") && n.path("id").asText().equals(id), op + " done");
+        if (done.has("error")) {
+            throw new AssertionError("@ably/chat " + op + " failed: " + done.get("error"));
+        }
+        return done.path("result");
+    }
+
+    private final java.util.concurrent.atomic.AtomicInteger ids = new java.util.concurrent.atomic.AtomicInteger();
+
     /** Closes stdin and waits for the participant to leave and exit. */
     boolean finish() throws Exception {
         node.getOutputStream().close();

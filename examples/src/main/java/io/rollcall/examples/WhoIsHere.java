@@ -1,7 +1,6 @@
 package io.rollcall.examples;
 
 import io.ably.lib.realtime.AblyRealtime;
-import io.ably.lib.types.ClientOptions;
 import io.rollcall.chat.ChatClient;
 import io.rollcall.chat.OccupancyData;
 import io.rollcall.chat.PresenceMember;
@@ -15,7 +14,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 /**
  * Joins a room, enters presence, and prints who is here and the room's occupancy whenever either changes.
@@ -24,21 +23,8 @@ import picocli.CommandLine.Option;
 @Command(name = "who-is-here", mixinStandardHelpOptions = true,
         description = "Join a Rollcall room and watch who is here, live.")
 public final class WhoIsHere implements Callable<Integer> {
-    @Option(names = "--room", defaultValue = "lobby", description = "Room to join (default: ${DEFAULT-VALUE}).")
-    String room;
-
-    @Option(names = "--client", defaultValue = "${sys:user.name}", description = "Your clientId (default: your user name).")
-    String clientId;
-
-    @Option(names = "--key", required = true, defaultValue = "${env:ROLLCALL_KEY}",
-            description = "API key appId.keyId:secret (env ROLLCALL_KEY), as `rollcall serve` prints it.")
-    String key;
-
-    @Option(names = "--host", defaultValue = "localhost")
-    String host;
-
-    @Option(names = "--port", defaultValue = "8080")
-    int port;
+    @Mixin
+    RoomArgs args = new RoomArgs();
 
     private final CountDownLatch stop = new CountDownLatch(1);
     private PrintStream out = System.out;
@@ -55,14 +41,8 @@ public final class WhoIsHere implements Callable<Integer> {
 
     /** Runs until {@link #stop()}; separated from {@link #call()} so tests can drive it. */
     int run() throws Exception {
-        ClientOptions o = new ClientOptions(key);
-        o.realtimeHost = host;
-        o.restHost = host;
-        o.port = port;
-        o.tls = false;
-        o.clientId = clientId;
-        o.logLevel = io.ably.lib.util.Log.NONE;
-        AblyRealtime realtime = new AblyRealtime(o);
+        AblyRealtime realtime = args.realtime();
+        String room = args.room;
         try (ChatClient chat = new ChatClient(realtime)) {
             Room r = chat.rooms().get(room, RoomOptions.builder().occupancyEvents(true).build()).join();
             r.presence().subscribe(event -> {
@@ -72,7 +52,7 @@ public final class WhoIsHere implements Callable<Integer> {
             r.occupancy().subscribe(event -> printOccupancy(event.occupancy()));
             r.attach().join();
             r.presence().enter(Map.of("status", "online")).join();
-            out.println("Joined room '" + room + "' as " + clientId + ". Ctrl-C to leave.");
+            out.println("Joined room '" + room + "' as " + args.clientId + ". Ctrl-C to leave.");
             stop.await();
             r.presence().leave().join();
         } finally {

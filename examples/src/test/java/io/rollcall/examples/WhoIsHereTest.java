@@ -13,11 +13,7 @@ import org.junit.jupiter.api.Test;
 class WhoIsHereTest {
     static WhoIsHere example(int port, String clientId, ByteArrayOutputStream sink) {
         WhoIsHere w = new WhoIsHere();
-        w.room = "demo";
-        w.clientId = clientId;
-        w.key = TestServer.KEY;
-        w.host = "localhost";
-        w.port = port;
+        w.args = RoomArgs.of("demo", clientId, TestServer.KEY, "localhost", port);
         return w.output(new PrintStream(sink, true, StandardCharsets.UTF_8));
     }
 

@@ -55,11 +55,11 @@ public final class Rollcall implements AutoCloseable {
             Limits l = config.limits();
             return new RedisBroker(new RedisSettings(config.redisUri(), l.nodeLease(), l.redisCommandQueue(),
                     l.redisCommandTimeout(), l.redisReconnectMax()), nodeId, clock, telemetry.registry(),
-                    l.historyRetention().toMillis(), l.historyMaxMessages());
+                    l.historyRetention().toMillis(), l.historyMaxMessages(), l.webhookQueueItems(), l.webhookSpoolWrites());
         }
         Limits l = config.limits();
         return new MemoryBroker(nodeId, clock, new io.rollcall.server.engine.memory.MemoryHistory(clock,
-                l.historyRetention().toMillis(), l.historyMaxMessages()));
+                l.historyRetention().toMillis(), l.historyMaxMessages()), l.webhookQueueItems());
     }
 
     public static Rollcall start(ServerConfig config) throws InterruptedException {

@@ -84,8 +84,28 @@ final class JwtVerifier {
         }
         String clientId = stringClaim(jwt, CLIENT_ID_CLAIM);
         return new AuthContext(key.appId(), key.keyName(), clientId == null || clientId.isEmpty() ? null : clientId,
-                capability, expires, AuthContext.Kind.JWT);
+                capability, expires, AuthContext.Kind.JWT, roomClaims(jwt));
     }
+
+    /** Chat user claims: {@code ably.room.<room>} string claims, by room name. */
+    private static java.util.Map<String, String> roomClaims(DecodedJWT jwt) {
+        java.util.Map<String, String> out = null;
+        for (java.util.Map.Entry<String, Claim> e : jwt.getClaims().entrySet()) {
+            if (e.getKey().startsWith(ROOM_CLAIM_PREFIX) && e.getKey().length() > ROOM_CLAIM_PREFIX.length()) {
+                String value = e.getValue().asString();
+                if (value == null) {
+                    throw invalid(e.getKey() + " must be a string");
+                }
+                if (out == null) {
+                    out = new java.util.HashMap<>();
+                }
+                out.put(e.getKey().substring(ROOM_CLAIM_PREFIX.length()), value);
+            }
+        }
+        return out == null ? java.util.Map.of() : java.util.Map.copyOf(out);
+    }
+
+    private static final String ROOM_CLAIM_PREFIX = "ably.room.";
 
     /**
      * The same bounds as a token request's: a lifetime of at most maxTtl (24 h) and the clock tolerance of its

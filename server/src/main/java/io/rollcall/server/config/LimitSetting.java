@@ -35,6 +35,9 @@ public final class LimitSetting {
                 case "maxPendingConnectionsPerAddress" -> b.maxPendingConnectionsPerAddress(Integer.parseInt(value));
                 case "historyRetention" -> b.historyRetention(ConfigFile.duration(value));
                 case "historyMaxMessages" -> b.historyMaxMessages(Integer.parseInt(value));
+                case "webhookQueueItems" -> b.webhookQueueItems(Integer.parseInt(value));
+                case "webhookSpoolWrites" -> b.webhookSpoolWrites(Integer.parseInt(value));
+                case "maxReactionsPerMessage" -> b.maxReactionsPerMessage(Integer.parseInt(value));
                 case "maxBatchChannels" -> b.maxBatchChannels(Integer.parseInt(value));
                 default -> throw new IllegalArgumentException(source + ": unknown limit '" + name + "'");
             }

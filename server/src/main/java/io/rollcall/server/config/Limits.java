@@ -35,6 +35,9 @@ public record Limits(
         int maxPendingConnectionsPerAddress,
         Duration historyRetention,
         int historyMaxMessages,
+        int maxReactionsPerMessage,
+        int webhookQueueItems,
+        int webhookSpoolWrites,
         int maxBatchChannels) {
 
     public static Builder builder() {
@@ -78,6 +81,9 @@ public record Limits(
         private int maxPendingConnectionsPerAddress = 1_000;
         private Duration historyRetention = Duration.ofMinutes(2);
         private int historyMaxMessages = 1_000;
+        private int maxReactionsPerMessage = 1_000;
+        private int webhookQueueItems = 100_000;
+        private int webhookSpoolWrites = 10_000;
         private int maxBatchChannels = 100;
 
         Builder() {}
@@ -111,6 +117,9 @@ public record Limits(
             maxPendingConnectionsPerAddress = l.maxPendingConnectionsPerAddress;
             historyRetention = l.historyRetention;
             historyMaxMessages = l.historyMaxMessages;
+            maxReactionsPerMessage = l.maxReactionsPerMessage;
+            webhookQueueItems = l.webhookQueueItems;
+            webhookSpoolWrites = l.webhookSpoolWrites;
             maxBatchChannels = l.maxBatchChannels;
         }
 
@@ -149,6 +158,11 @@ public record Limits(
         public Builder maxPendingConnectionsPerAddress(int v) { maxPendingConnectionsPerAddress = positive(v, "maxPendingConnectionsPerAddress"); return this; }
         public Builder historyRetention(Duration v) { historyRetention = v; return this; }
         public Builder historyMaxMessages(int v) { historyMaxMessages = positive(v, "historyMaxMessages"); return this; }
+        public Builder maxReactionsPerMessage(int v) { maxReactionsPerMessage = positive(v, "maxReactionsPerMessage"); return this; }
+        /** Items one webhook rule may have waiting, split evenly over its shards (at least one each). */
+        public Builder webhookQueueItems(int v) { webhookQueueItems = positive(v, "webhookQueueItems"); return this; }
+        /** Cluster: writes carrying webhook items kept on a node while Redis is away. */
+        public Builder webhookSpoolWrites(int v) { webhookSpoolWrites = positive(v, "webhookSpoolWrites"); return this; }
         public Builder maxBatchChannels(int v) { maxBatchChannels = positive(v, "maxBatchChannels"); return this; }
 
         public Limits build() {
@@ -161,7 +175,8 @@ public record Limits(
                     tokenRenewalNotice, maxRestBodySize, channelRetention, replayMessages, nodeLease,
                     redisCommandQueue, redisCommandTimeout, redisReconnectMax, outcomeMemory,
                     maxPresenceMembersPerConnection, httpRequestTimeout, maxPendingConnections,
-                    maxPendingConnectionsPerAddress, historyRetention, historyMaxMessages, maxBatchChannels);
+                    maxPendingConnectionsPerAddress, historyRetention, historyMaxMessages, maxReactionsPerMessage,
+                    webhookQueueItems, webhookSpoolWrites, maxBatchChannels);
         }
 
         private static int positive(int v, String name) {

@@ -166,7 +166,7 @@ public final class Channel {
                     List<EncodedMessage> out = new ArrayList<>();
                     if (entries != null) {
                         for (int i = entries.size() - 1; i >= 0; i--) {
-                            io.rollcall.server.protocol.Message m = (io.rollcall.server.protocol.Message) entries.get(i).message();
+                            io.rollcall.server.protocol.Message m = (io.rollcall.server.protocol.Message) entries.get(i).readable();
                             ProtocolMessage pm = ProtocolMessage.of(Action.MESSAGE, name);
                             pm.connectionId = m.connectionId;
                             pm.timestamp = m.timestamp;
@@ -423,22 +423,26 @@ public final class Channel {
     /**
      * Fans a MESSAGE out to subscribers: one encoding per format, shared by every recipient. Another node's
      * message takes this node's next channel serial first (not yet encoded, so nothing is encoded twice).
+     * {@code storing}: an own publication the engine is still writing to history (known once it reports it).
      */
     synchronized void deliverMessages(EncodedMessage message, String originConnectionId, boolean fromPeer,
-                                      HistorySerial stored) {
+                                      HistorySerial stored, boolean storing) {
         if (fromPeer) {
-            stampSerial(message.message());
+            stampSerial(message.message(), stored);
         }
         if (stored != null) {
             historyHead = HistorySerial.max(historyHead, stored);
-        } else if (!fromPeer) {
+        } else if (!fromPeer && storing) {
+            // Only what the engine is still storing: ephemeral messages, summaries and annotations never will be.
             if (unstored.size() >= MAX_UNSTORED) {
                 unstored.pollFirst();
             }
             unstored.addLast(new Unstored(message, originConnectionId));
         }
+        // Annotations (Chat's raw reactions) go only to those that asked for them.
+        int mode = message.message().action == Action.ANNOTATION ? Flags.ANNOTATION_SUBSCRIBE : Flags.SUBSCRIBE;
         for (Attachment a : attachments.values()) {
-            if (!a.has(Flags.SUBSCRIBE)) {
+            if (!a.has(mode)) {
                 continue;
             }
             if (stored != null && a.historyCut != null && stored.compareTo(a.historyCut) <= 0) {
@@ -597,7 +601,17 @@ public final class Channel {
 
     /** Gives a publication the channel's next serial: the cursor clients keep for re-attach. */
     public synchronized String stampSerial(ProtocolMessage pm) {
-        pm.channelSerial = nextSerial();
+        return stampSerial(pm, null);
+    }
+
+    /**
+     * The same, with the publication's place in history after the ':' as in attach serials: where it is stored
+     * ({@code stored}), or for what is not stored (yet) the newest history this node has delivered. So any
+     * channelSerial a client holds bounds history too (Chat's historyBeforeSubscribe sends the latest as
+     * fromSerial, whether it came with a message, a typing event or a reaction summary).
+     */
+    public synchronized String stampSerial(ProtocolMessage pm, HistorySerial stored) {
+        pm.channelSerial = nextSerial() + ':' + (stored == null ? historyHead : stored);
         return pm.channelSerial;
     }
 

@@ -52,8 +52,9 @@ public final class InboundProtocol {
             case Action.PRESENCE -> sequenced(c, pm, this::presence);
             case Action.SYNC -> sync(c, pm);
             case Action.AUTH -> reauth(c, pm);
-            case Action.ANNOTATION, Action.OBJECT -> sequenced(c, pm, (conn, m) -> {
-                throw new AblyException(40000, 400, "Annotations and objects are not supported by this server");
+            case Action.ANNOTATION -> sequenced(c, pm, this::annotate);
+            case Action.OBJECT -> sequenced(c, pm, (conn, m) -> {
+                throw new AblyException(40000, 400, "Objects are not supported by this server");
             });
             case Action.ACTIVATE, Action.DISCONNECT -> { /* no meaning for a server; ignored as Ably does */ }
             default -> fatal(c, new ErrorInfo(80013, 400, "Protocol error: unexpected action " + pm.action));
@@ -309,6 +310,7 @@ public final class InboundProtocol {
             if (m.timestamp == 0) {
                 m.timestamp = now;
             }
+            m.extras = ChatMessages.withUserClaim(m.extras, c.auth(), name);
             stamped.add(m);
         }
         out.messages = stamped;
@@ -319,6 +321,25 @@ public final class InboundProtocol {
         }
         c.app().meters().messagesIn(stamped.size());
         return node.broker().publish(new ChannelKey(c.app().id(), name), Publication.messages(new EncodedMessage(out), c.id()));
+    }
+
+    /** Annotations of messages (ably-js {@code channel.annotations.publish}): Chat reactions among them. */
+    private CompletableFuture<Void> annotate(Connection c, ProtocolMessage pm) {
+        String name = pm.channel;
+        ChannelName.validate(name);
+        Attachment a = c.attachments.get(name);
+        if (a != null && !a.has(Flags.ANNOTATION_PUBLISH)) {
+            throw new AblyException(40160, 401, "Channel is attached without the annotation_publish mode; channel = " + name);
+        }
+        List<io.rollcall.server.protocol.Annotation> in = pm.annotations == null ? List.of() : pm.annotations;
+        if (in.isEmpty()) {
+            throw new AblyException(40000, 400, "ANNOTATION has no annotations");
+        }
+        CompletableFuture<Void> done = DONE;
+        for (io.rollcall.server.protocol.Annotation one : in) {
+            done = done.thenCompose(v -> node.messageReactions().annotate(c.auth(), name, one));
+        }
+        return done;
     }
 
     /** A message's clientId must be the connection's, unless the connection is a wildcard. */
@@ -373,6 +394,7 @@ public final class InboundProtocol {
             }
             p.connectionId = c.id();
             p.timestamp = now;
+            p.extras = ChatMessages.withUserClaim(p.extras, c.auth(), name);
             PresenceMessage existing = ch.member(c.id(), p.clientId);
             if (existing != null && p.action != PresenceMessage.LEAVE && !isNewer(p, existing)) {
                 // The SDKs re-enter their own members after a re-attach (RTP17g) carrying the member's id, which

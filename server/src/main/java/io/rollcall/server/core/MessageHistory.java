@@ -14,8 +14,8 @@ import java.util.concurrent.CompletableFuture;
  * stores that version messages (Chat) to build on.
  */
 public interface MessageHistory extends AutoCloseable {
-    /** The separate logs a channel has. */
-    enum Kind { MESSAGES, PRESENCE }
+    /** The separate logs a channel has: messages, presence events, and annotations of messages (Chat reactions). */
+    enum Kind { MESSAGES, PRESENCE, ANNOTATIONS }
 
     /** Appends in order; completes with each one's serial. */
     CompletableFuture<List<HistorySerial>> append(ChannelKey channel, Kind kind, List<? extends BaseMessage> messages);

@@ -49,6 +49,8 @@ public final class Node implements Broker.Deliveries {
     private final ConcurrentMap<String, Connection> connections = new ConcurrentHashMap<>();
     private final InboundProtocol inbound;
     private final List<ChannelObserver> observers = new CopyOnWriteArrayList<>();
+    private final ChatMessages chatMessages = new ChatMessages(this);
+    private final MessageReactions messageReactions = new MessageReactions(this, chatMessages);
 
     public Node(Limits limits, Clock clock, Authenticator authenticator, Broker broker, Telemetry telemetry) {
         this.limits = limits;
@@ -94,6 +96,16 @@ public final class Node implements Broker.Deliveries {
     /** Channels' message and presence history, as the engine keeps it. */
     public MessageHistory history() {
         return broker.history();
+    }
+
+    /** Chat messages (the Chat REST API's store and events). */
+    public ChatMessages chatMessages() {
+        return chatMessages;
+    }
+
+    /** Annotations of messages: Chat reactions and their summaries. */
+    public MessageReactions messageReactions() {
+        return messageReactions;
     }
 
     public ScheduledExecutorService scheduler() {
@@ -322,7 +334,7 @@ public final class Node implements Broker.Deliveries {
         }
         if (publication.kind() == Publication.Kind.MESSAGE) {
             ch.deliverMessages(publication.message(), publication.originConnectionId(), publication.fromPeer(),
-                    publication.historySerial());
+                    publication.historySerial(), publication.historySerial() == null && !publication.items().isEmpty());
         } else {
             ch.deliverPresence(publication.message(), publication.presence(), publication.originConnectionId(),
                     publication.fromPeer());

@@ -20,8 +20,13 @@ import java.util.function.Consumer;
  */
 public interface Outbox {
     int SHARDS = 8;
-    /** Items one rule may have waiting; past it the oldest waiting item of the shard is dropped. */
-    int MAX_ITEMS = 100_000;
+    /**
+     * Items one shard may hold when a rule may have {@code queueItems} waiting (the {@code webhookQueueItems}
+     * limit); past it the oldest waiting item of the shard is dropped.
+     */
+    static int perShard(int queueItems) {
+        return Math.max(1, queueItems / SHARDS);
+    }
 
     enum Source { PRESENCE, OCCUPANCY, LIFECYCLE }
 

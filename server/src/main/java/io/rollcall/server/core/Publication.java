@@ -34,13 +34,46 @@ public record Publication(Kind kind, EncodedMessage message, List<PresenceMessag
         return new Publication(kind, message, presence, originConnectionId, fromPeer, serial);
     }
 
-    /** What goes into the channel's history: the messages or presence events as published. */
+    /**
+     * A publication the core has already put into history at that serial (Chat messages, whose serial is
+     * their identity, are stored first): engines deliver and announce it without storing it again.
+     */
+    public static Publication stored(EncodedMessage message, String originConnectionId, HistorySerial serial) {
+        return new Publication(Kind.MESSAGE, message, List.of(), originConnectionId, false, serial);
+    }
+
+    /**
+     * What goes into the channel's history: the messages or presence events as published. Ephemeral messages
+     * ({@code extras.ephemeral}, e.g. Chat typing and room reactions), reaction summaries and annotations are
+     * never stored, as Ably does; nor is anything already stored.
+     */
     public List<? extends io.rollcall.server.protocol.BaseMessage> items() {
         if (kind == Kind.PRESENCE) {
             return presence;
         }
         List<io.rollcall.server.protocol.Message> m = message.message().messages;
-        return m == null ? List.of() : m;
+        if (m == null || historySerial != null) {
+            return List.of();
+        }
+        for (io.rollcall.server.protocol.Message one : m) {
+            if (!isStored(one)) {
+                List<io.rollcall.server.protocol.Message> kept = new java.util.ArrayList<>(m.size());
+                for (io.rollcall.server.protocol.Message x : m) {
+                    if (isStored(x)) {
+                        kept.add(x);
+                    }
+                }
+                return kept;
+            }
+        }
+        return m;
+    }
+
+    private static boolean isStored(io.rollcall.server.protocol.Message m) {
+        if (m.action != null && m.action == io.rollcall.server.protocol.Message.SUMMARY) {
+            return false;
+        }
+        return m.extras == null || !m.extras.path("ephemeral").asBoolean(false);
     }
 
     public MessageHistory.Kind historyKind() {

@@ -62,24 +62,47 @@ final class JacksonProtocolCodec implements ProtocolCodec {
 
     @Override
     public List<Message> decodeMessages(byte[] body) {
+        return decodeOneOrMany(body, this::readMessage, "message");
+    }
+
+    @Override
+    public List<Annotation> decodeAnnotations(byte[] body) {
+        return decodeOneOrMany(body, this::readAnnotation, "annotation");
+    }
+
+    /** Reads one value of a kind, the parser on its START_OBJECT. */
+    private interface Reader<T> {
+        T read(JsonParser p) throws IOException;
+    }
+
+    /** A REST body: one object of the kind, or an array of them. */
+    private <T> List<T> decodeOneOrMany(byte[] body, Reader<T> reader, String what) {
         try (JsonParser p = parser(body)) {
             JsonToken t = p.nextToken();
-            List<Message> out = new ArrayList<>();
+            List<T> out;
             if (t == JsonToken.START_OBJECT) {
-                out.add(readMessage(p));
+                out = new ArrayList<>(1);
+                out.add(reader.read(p));
             } else if (t == JsonToken.START_ARRAY) {
-                while (p.nextToken() != JsonToken.END_ARRAY) {
-                    expect(p, JsonToken.START_OBJECT, "message");
-                    out.add(readMessage(p));
-                }
+                out = readArray(p, reader, what);
             } else {
-                throw malformed("expected a message or an array of messages");
+                throw malformed("expected a " + what + " or an array of them");
             }
             expectEnd(p);
             return out;
         } catch (IOException | RuntimeException e) {
             throw wrap(e);
         }
+    }
+
+    /** The objects of the array the parser is on. */
+    private static <T> List<T> readArray(JsonParser p, Reader<T> reader, String what) throws IOException {
+        List<T> list = new ArrayList<>();
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+            expect(p, JsonToken.START_OBJECT, what);
+            list.add(reader.read(p));
+        }
+        return list;
     }
 
     @Override
@@ -143,21 +166,15 @@ final class JacksonProtocolCodec implements ProtocolCodec {
                 case "timestamp" -> pm.timestamp = readLong(p, field);
                 case "messages" -> {
                     expect(p, JsonToken.START_ARRAY, field);
-                    List<Message> list = new ArrayList<>();
-                    while (p.nextToken() != JsonToken.END_ARRAY) {
-                        expect(p, JsonToken.START_OBJECT, "message");
-                        list.add(readMessage(p));
-                    }
-                    pm.messages = list;
+                    pm.messages = readArray(p, this::readMessage, "message");
                 }
                 case "presence" -> {
                     expect(p, JsonToken.START_ARRAY, field);
-                    List<PresenceMessage> list = new ArrayList<>();
-                    while (p.nextToken() != JsonToken.END_ARRAY) {
-                        expect(p, JsonToken.START_OBJECT, "presence message");
-                        list.add(readPresence(p));
-                    }
-                    pm.presence = list;
+                    pm.presence = readArray(p, this::readPresence, "presence message");
+                }
+                case "annotations" -> {
+                    expect(p, JsonToken.START_ARRAY, field);
+                    pm.annotations = readArray(p, this::readAnnotation, "annotation");
                 }
                 case "params" -> pm.params = readParams(p);
                 case "auth" -> pm.authAccessToken = readAuth(p);
@@ -174,12 +191,40 @@ final class JacksonProtocolCodec implements ProtocolCodec {
 
     private Message readMessage(JsonParser p) throws IOException {
         return readBaseMessage(p, new Message(), (q, field, m) -> {
-            if (!field.equals("name")) {
-                return false;
+            switch (field) {
+                case "name" -> m.name = readString(q, field);
+                case "action" -> m.action = (int) readLong(q, field);
+                case "serial" -> m.serial = readString(q, field);
+                case "version" -> m.version = readObject(q, field);
+                case "annotations" -> m.annotations = readObject(q, field);
+                default -> {
+                    return false;
+                }
             }
-            m.name = readString(q, field);
             return true;
         });
+    }
+
+    private Annotation readAnnotation(JsonParser p) throws IOException {
+        return readBaseMessage(p, new Annotation(), (q, field, a) -> {
+            switch (field) {
+                case "action" -> a.action = (int) readLong(q, field);
+                case "serial" -> a.serial = readString(q, field);
+                case "messageSerial" -> a.messageSerial = readString(q, field);
+                case "type" -> a.type = readString(q, field);
+                case "name" -> a.name = readString(q, field);
+                case "count" -> a.count = (int) readLong(q, field);
+                default -> {
+                    return false;
+                }
+            }
+            return true;
+        });
+    }
+
+    private JsonNode readObject(JsonParser p, String field) throws IOException {
+        expect(p, JsonToken.START_OBJECT, field);
+        return readTree(p);
     }
 
     private PresenceMessage readPresence(JsonParser p) throws IOException {
@@ -448,6 +493,17 @@ final class JacksonProtocolCodec implements ProtocolCodec {
     }
 
     @Override
+    public byte[] encodeAnnotations(List<Annotation> annotations) {
+        return generate(g -> {
+            g.writeStartArray();
+            for (Annotation a : annotations) {
+                writeAnnotation(g, a);
+            }
+            g.writeEndArray();
+        });
+    }
+
+    @Override
     public byte[] encodeValue(Object value) {
         try {
             return mapper.writeValueAsBytes(value);
@@ -481,6 +537,13 @@ final class JacksonProtocolCodec implements ProtocolCodec {
             g.writeArrayFieldStart("presence");
             for (PresenceMessage m : pm.presence) {
                 writePresence(g, m);
+            }
+            g.writeEndArray();
+        }
+        if (pm.annotations != null) {
+            g.writeArrayFieldStart("annotations");
+            for (Annotation a : pm.annotations) {
+                writeAnnotation(g, a);
             }
             g.writeEndArray();
         }
@@ -527,8 +590,32 @@ final class JacksonProtocolCodec implements ProtocolCodec {
         g.writeStartObject();
         if (m.id != null) g.writeStringField("id", m.id);
         if (m.name != null) g.writeStringField("name", m.name);
+        if (m.action != null) g.writeNumberField("action", m.action);
+        if (m.serial != null) g.writeStringField("serial", m.serial);
+        writeTree(g, "version", m.version);
+        writeTree(g, "annotations", m.annotations);
         writeBaseFields(g, m);
         g.writeEndObject();
+    }
+
+    private void writeAnnotation(JsonGenerator g, Annotation a) throws IOException {
+        g.writeStartObject();
+        if (a.id != null) g.writeStringField("id", a.id);
+        g.writeNumberField("action", a.action);
+        if (a.serial != null) g.writeStringField("serial", a.serial);
+        if (a.messageSerial != null) g.writeStringField("messageSerial", a.messageSerial);
+        if (a.type != null) g.writeStringField("type", a.type);
+        if (a.name != null) g.writeStringField("name", a.name);
+        if (a.count != null) g.writeNumberField("count", a.count);
+        writeBaseFields(g, a);
+        g.writeEndObject();
+    }
+
+    private void writeTree(JsonGenerator g, String field, JsonNode value) throws IOException {
+        if (value != null) {
+            g.writeFieldName(field);
+            mapper.writeTree(g, value);
+        }
     }
 
     private void writePresence(JsonGenerator g, PresenceMessage m) throws IOException {

@@ -21,6 +21,11 @@ public interface ProtocolCodec {
 
     byte[] encodePresence(List<PresenceMessage> messages);
 
+    /** REST annotation publish body: one annotation or an array of them. */
+    List<Annotation> decodeAnnotations(byte[] body);
+
+    byte[] encodeAnnotations(List<Annotation> annotations);
+
     /** Any JSON-shaped value (maps, lists, records of plain values, JsonNode) for REST responses. */
     byte[] encodeValue(Object value);
 

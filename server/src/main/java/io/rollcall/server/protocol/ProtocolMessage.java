@@ -21,6 +21,7 @@ public final class ProtocolMessage {
     public long timestamp;
     public List<Message> messages;
     public List<PresenceMessage> presence;
+    public List<Annotation> annotations;
     public Map<String, String> params;
     /** AUTH: {@code auth.accessToken}. */
     public String authAccessToken;

@@ -106,7 +106,7 @@ final class HistoryEndpoints {
         return s;
     }
 
-    private static Long time(RestRequest req, String name) {
+    static Long time(RestRequest req, String name) {
         String v = req.param(name);
         if (v == null || v.isEmpty()) {
             return null;
@@ -121,7 +121,7 @@ final class HistoryEndpoints {
     private static <T> List<T> items(List<HistoryEntry> entries, Class<T> type) {
         List<T> out = new ArrayList<>(entries.size());
         for (HistoryEntry e : entries) {
-            out.add(type.cast(e.message()));
+            out.add(type.cast(e.readable()));
         }
         return out;
     }

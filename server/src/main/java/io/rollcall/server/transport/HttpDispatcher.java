@@ -176,7 +176,8 @@ final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRequest> 
     private FullHttpResponse encode(WireFormat format, RestResponse r) {
         ProtocolCodec codec = ProtocolCodec.of(format);
         byte[] body = r.value() instanceof RestApi.Presences p ? codec.encodePresence(p.list())
-                : r.value() instanceof RestApi.Messages m ? codec.encodeMessages(m.list()) : codec.encodeValue(r.value());
+                : r.value() instanceof RestApi.Messages m ? codec.encodeMessages(m.list())
+                : r.value() instanceof RestApi.Annotations a ? codec.encodeAnnotations(a.list()) : codec.encodeValue(r.value());
         FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, r.status(), Unpooled.wrappedBuffer(body));
         // Exactly the bare media type: the SDKs compare it without a charset.
         res.headers().set(HttpHeaderNames.CONTENT_TYPE, format.contentType());

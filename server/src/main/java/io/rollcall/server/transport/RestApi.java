@@ -39,16 +39,21 @@ final class RestApi {
     /** A message list, encoded with the message codec rules. */
     record Messages(List<Message> list) {}
 
+    /** An annotation list, encoded with the annotation codec rules. */
+    record Annotations(List<io.rollcall.server.protocol.Annotation> list) {}
+
     private static final int DEFAULT_LIMIT = 100;
     static final int MAX_LIMIT = 1000;
 
     private final Node node;
     private final AtomicLong restSerial = new AtomicLong();
     private final HistoryEndpoints history;
+    private final ChatEndpoints chat;
 
     RestApi(Node node) {
         this.node = node;
         this.history = new HistoryEndpoints(node);
+        this.chat = new ChatEndpoints(node);
     }
 
     /** Answers now, or later for what needs the engine (a channel held by other nodes). */
@@ -77,6 +82,9 @@ final class RestApi {
                 if (m.equals(HttpMethod.POST) && n == 3 && "messages".equals(req.segment(2))) {
                     return publish(req, authenticate(req), channel);
                 }
+                if (n == 5 && "messages".equals(req.segment(2)) && "annotations".equals(req.segment(4))) {
+                    return annotations(req, authenticate(req), channel, req.segment(3));
+                }
                 if (m.equals(HttpMethod.GET) && n == 3 && ("messages".equals(req.segment(2)) || "history".equals(req.segment(2)))) {
                     return history.messages(req, authenticate(req), channel);
                 }
@@ -91,9 +99,16 @@ final class RestApi {
                 }
             }
         }
-        if (m.equals(HttpMethod.GET) && n == 5 && "chat".equals(first) && "v4".equals(req.segment(1))
-                && "rooms".equals(req.segment(2)) && "occupancy".equals(req.segment(4))) {
-            return chatOccupancy(authenticate(req), req.segment(3));
+        if (n >= 5 && "chat".equals(first) && "v4".equals(req.segment(1)) && "rooms".equals(req.segment(2))) {
+            if (m.equals(HttpMethod.GET) && n == 5 && "occupancy".equals(req.segment(4))) {
+                return chatOccupancy(authenticate(req), req.segment(3));
+            }
+            if ("messages".equals(req.segment(4))) {
+                CompletableFuture<RestResponse> answer = chat.handle(req, authenticate(req), req.segment(3));
+                if (answer != null) {
+                    return answer;
+                }
+            }
         }
         throw new AblyException(40400, 404, "Not found: " + m + " " + req.raw().uri());
     }
@@ -186,6 +201,7 @@ final class RestApi {
             if (msg.timestamp == 0) {
                 msg.timestamp = now;
             }
+            msg.extras = io.rollcall.server.core.ChatMessages.withUserClaim(msg.extras, auth, channel);
             stamped.add(msg);
         }
         pm.messages = stamped;
@@ -374,6 +390,24 @@ final class RestApi {
             out.put("results", results);
             return out;
         });
+    }
+
+    /** {@code POST} publishes annotations of the message (ably-js {@code channel.annotations}); {@code GET} lists them. */
+    private CompletableFuture<RestResponse> annotations(RestRequest req, AuthContext auth, String channel, String serial) {
+        if (req.method().equals(HttpMethod.GET)) {
+            return node.messageReactions().of(auth, channel, serial).thenApply(list -> RestResponse.ok(new Annotations(list)));
+        }
+        if (!req.method().equals(HttpMethod.POST)) {
+            throw new AblyException(40400, 404, "Not found: " + req.method() + " " + req.raw().uri());
+        }
+        List<io.rollcall.server.protocol.Annotation> in =
+                io.rollcall.server.protocol.ProtocolCodec.of(req.bodyFormat()).decodeAnnotations(req.body());
+        CompletableFuture<Void> done = CompletableFuture.completedFuture(null);
+        for (io.rollcall.server.protocol.Annotation a : in) {
+            a.messageSerial = a.messageSerial == null ? serial : a.messageSerial;
+            done = done.thenCompose(v -> node.messageReactions().annotate(auth, channel, a));
+        }
+        return done.thenApply(v -> RestResponse.status(HttpResponseStatus.CREATED, Map.of()));
     }
 
     private CompletableFuture<RestResponse> presence(RestRequest req, AuthContext auth, String channel) {

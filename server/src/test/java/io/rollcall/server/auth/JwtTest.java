@@ -118,6 +118,20 @@ class JwtTest {
         assertAbly(() -> auth.authenticateToken(sign(jwt(KEY_NAME).withClaim("x-ably-capability", "{\"other\":[\"publish\"]}"))),
                 40160, 401);
     }
+
+    @Test
+    void chatRoomClaimsAreKeptPerRoomAndMustBeStrings() {
+        String token = sign(jwt(KEY_NAME).withClaim("x-ably-clientId", "u")
+                .withClaim("ably.room.lobby", "moderator").withClaim("ably.room.rooms:a", "{\"tier\":1}"));
+        AuthContext ctx = auth.authenticateToken(token);
+        assertThat(ctx.userClaimFor("lobby::$chat")).isEqualTo("moderator");
+        assertThat(ctx.userClaimFor("rooms:a::$chat")).isEqualTo("{\"tier\":1}");
+        assertThat(ctx.userClaimFor("other::$chat")).isNull();
+        // The claims survive a clientId being resolved on the context.
+        assertThat(ctx.withClientId("u").userClaimFor("lobby::$chat")).isEqualTo("moderator");
+        assertAbly(() -> auth.authenticateToken(sign(jwt(KEY_NAME).withClaim("ably.room.lobby", 5))), 40144, 401);
+    }
+
     @Test
     void anExpInMillisecondsIsRefusedAsTheTokenRequestTtlCapIs() {
         // exp given in milliseconds: the year 57,000.

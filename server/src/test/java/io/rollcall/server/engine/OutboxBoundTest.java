@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rollcall.server.Rollcall;
 import io.rollcall.server.auth.ApiKey;
+import io.rollcall.server.config.Limits;
 import io.rollcall.server.config.ServerConfig;
 import io.rollcall.server.core.ChannelKey;
 import io.rollcall.server.core.Outbox;
@@ -19,8 +20,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The outbox is bounded on both engines: past {@link Outbox#MAX_ITEMS} per rule ({@code MAX_ITEMS / SHARDS}
- * per shard) the oldest waiting item of the shard is dropped and counted, the newest kept.
+ * The outbox is bounded on both engines: past the {@code webhookQueueItems} limit per rule (split over its
+ * {@link Outbox#SHARDS} shards) the oldest waiting item of the shard is dropped and counted, the newest kept.
  */
 class OutboxBoundTest {
     final List<AutoCloseable> open = new ArrayList<>();
@@ -46,7 +47,9 @@ class OutboxBoundTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"memory", "redis"})
     void theOldestWaitingItemIsDroppedPastTheBound(String engine) throws Exception {
-        ServerConfig.Builder b = ServerConfig.builder().port(0).keys(List.of(ApiKey.parse(TestServer.KEY)));
+        int queueItems = 8_000;
+        ServerConfig.Builder b = ServerConfig.builder().port(0).keys(List.of(ApiKey.parse(TestServer.KEY)))
+                .limits(Limits.builder().webhookQueueItems(queueItems).build());
         if (engine.equals("redis")) {
             RedisProcess redis = RedisProcess.start();
             open.add(redis);
@@ -60,7 +63,7 @@ class OutboxBoundTest {
         outbox.streams(List.of(new Outbox.Stream("bound", Outbox.Source.PRESENCE, (app, ch) -> true)));
         ChannelKey channel = new ChannelKey(TestServer.APP, "bounded");
         int shard = Outbox.shard(channel);
-        int perShard = Outbox.MAX_ITEMS / Outbox.SHARDS;
+        int perShard = Outbox.perShard(queueItems);
         long start = System.nanoTime();
         for (int i = 0; i < perShard + 3; i++) {
             outbox.presence(channel, List.of(update(i)));

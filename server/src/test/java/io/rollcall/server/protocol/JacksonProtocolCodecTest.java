@@ -143,4 +143,43 @@ class JacksonProtocolCodecTest {
         assertThat(m.bytes(WireFormat.MSGPACK)).isSameAs(m.bytes(WireFormat.MSGPACK));
         assertThat(m.bytes(WireFormat.JSON)).isNotEqualTo(m.bytes(WireFormat.MSGPACK));
     }
+
+    @ParameterizedTest
+    @EnumSource(WireFormat.class)
+    void roundTripsMessageVersionsAndAnnotations(WireFormat f) {
+        ProtocolCodec codec = ProtocolCodec.of(f);
+        ProtocolMessage pm = ProtocolMessage.of(Action.MESSAGE, "r::$chat");
+        Message m = new Message();
+        m.name = "chat.message";
+        m.action = Message.UPDATE;
+        m.serial = "01700000000000-000001";
+        m.version = JSON.createObjectNode().put("serial", "01700000000001-000000").put("clientId", "ed");
+        m.annotations = JSON.createObjectNode().set("summary", JSON.createObjectNode());
+        pm.messages = List.of(m);
+        Message back = codec.decode(codec.encode(pm)).messages.get(0);
+        assertThat(back.action).isEqualTo(Message.UPDATE);
+        assertThat(back.serial).isEqualTo("01700000000000-000001");
+        assertThat(back.version.path("clientId").asText()).isEqualTo("ed");
+        assertThat(back.annotations.has("summary")).isTrue();
+
+        ProtocolMessage ann = ProtocolMessage.of(Action.ANNOTATION, "r::$chat");
+        Annotation a = new Annotation();
+        a.action = Annotation.DELETE;
+        a.type = "reaction:multiple.v1";
+        a.name = "👍";
+        a.count = 3;
+        a.messageSerial = "01700000000000-000001";
+        a.serial = "01700000000002-000000";
+        a.clientId = "c";
+        ann.annotations = List.of(a);
+        Annotation b = codec.decode(codec.encode(ann)).annotations.get(0);
+        assertThat(b.action).isEqualTo(Annotation.DELETE);
+        assertThat(b.type).isEqualTo("reaction:multiple.v1");
+        assertThat(b.name).isEqualTo("👍");
+        assertThat(b.count).isEqualTo(3);
+        assertThat(b.messageSerial).isEqualTo("01700000000000-000001");
+        assertThat(b.serial).isEqualTo("01700000000002-000000");
+        assertThat(b.clientId).isEqualTo("c");
+        assertThat(codec.decodeAnnotations(codec.encodeAnnotations(List.of(a))).get(0).name).isEqualTo("👍");
+    }
 }

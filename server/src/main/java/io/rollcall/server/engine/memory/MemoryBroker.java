@@ -33,8 +33,12 @@ public final class MemoryBroker implements Broker {
     }
 
     public MemoryBroker(String nodeId, java.time.Clock clock, MemoryHistory history) {
+        this(nodeId, clock, history, io.rollcall.server.config.Limits.defaults().webhookQueueItems());
+    }
+
+    public MemoryBroker(String nodeId, java.time.Clock clock, MemoryHistory history, int webhookQueueItems) {
         this.nodeId = Objects.requireNonNull(nodeId);
-        this.outbox = new MemoryOutbox(clock);
+        this.outbox = new MemoryOutbox(clock, webhookQueueItems);
         this.history = Objects.requireNonNull(history);
     }
 
@@ -61,7 +65,8 @@ public final class MemoryBroker implements Broker {
     @Override
     public CompletableFuture<Void> publish(ChannelKey channel, Publication publication) {
         // Stored first (at once, in memory), so the delivery knows its place in history.
-        List<HistorySerial> serials = history.append(channel, publication.historyKind(), publication.items()).join();
+        List<? extends io.rollcall.server.protocol.BaseMessage> items = publication.items();
+        List<HistorySerial> serials = items.isEmpty() ? List.of() : history.append(channel, publication.historyKind(), items).join();
         deliveries.deliver(channel, serials.isEmpty() ? publication : publication.storedAt(serials.get(serials.size() - 1)));
         return DONE;
     }

@@ -21,6 +21,7 @@ import java.util.function.Consumer;
  */
 final class MemoryOutbox implements Outbox {
     private final Clock clock;
+    private final int perShard;
     private final List<Consumer<String>> dropListeners = new CopyOnWriteArrayList<>();
     private List<Stream> streams = List.of();
     /** Per stream: its shards' queues, its last serial, and per channel the last reading and the one still waiting. */
@@ -39,8 +40,9 @@ final class MemoryOutbox implements Outbox {
         }
     }
 
-    MemoryOutbox(Clock clock) {
+    MemoryOutbox(Clock clock, int queueItems) {
         this.clock = clock;
+        this.perShard = Outbox.perShard(queueItems);
     }
 
     @Override
@@ -112,7 +114,7 @@ final class MemoryOutbox implements Outbox {
         st.lastSerial = Math.max(st.lastSerial + 1, now * 1000);
         Item item = new Item(UUID.randomUUID().toString(), st.lastSerial, now, channel, source, active, reading, presence, null);
         ArrayDeque<Item> q = st.shards.get(Outbox.shard(channel));
-        if (q.size() >= MAX_ITEMS / SHARDS) {
+        if (q.size() >= perShard) {
             Item dropped = q.pollFirst();
             if (dropped != null) {
                 st.waitingReading.remove(dropped.channel(), dropped);

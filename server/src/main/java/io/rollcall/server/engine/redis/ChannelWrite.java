@@ -226,7 +226,8 @@ final class ChannelWrite {
                 RedisKeys.active(channel.appId()), RedisKeys.nodeChannels(nodeId)};
     }
 
-    byte[][] args() {
+    /** {@code shardBound}: items one webhook shard may hold (older ones are dropped by the script). */
+    byte[][] args(int shardBound) {
         List<byte[]> args = new ArrayList<>(5 + ops.size());
         args.add(envelope == null ? EMPTY : RedisKeys.pubsub(channel));
         args.add(envelope == null ? EMPTY : envelope);
@@ -237,7 +238,7 @@ final class ChannelWrite {
         args.add(RedisKeys.bytes(Integer.toString(webhooks.size())));
         args.add(RedisKeys.bytes(Integer.toString(presenceItems.size())));
         args.add(RedisKeys.bytes(RedisKeys.id(channel)));
-        args.add(RedisKeys.bytes(Integer.toString(io.rollcall.server.core.Outbox.MAX_ITEMS / io.rollcall.server.core.Outbox.SHARDS)));
+        args.add(RedisKeys.bytes(Integer.toString(shardBound)));
         args.add(forceReport ? ONE : EMPTY);
         args.add(leavesForCleared ? ONE : EMPTY);
         args.add(presentForRestored ? ONE : EMPTY);

@@ -103,7 +103,8 @@ public final class RedisBroker implements Broker {
      * back; while any wait, newer ones queue behind them so each member's items keep their order.
      */
     private final java.util.ArrayDeque<ChannelWrite> spool = new java.util.ArrayDeque<>();
-    private static final int MAX_SPOOL = 10_000;
+    private final int maxSpool;
+    private final int webhookShardBound;
     /** Channels with a write that failed: their readings are recorded again (forced) once Redis is back. */
     private final Set<ChannelKey> dirty = ConcurrentHashMap.newKeySet();
     private final java.util.concurrent.atomic.AtomicBoolean draining = new java.util.concurrent.atomic.AtomicBoolean();
@@ -118,13 +119,16 @@ public final class RedisBroker implements Broker {
     private final RedisHistory history;
 
     public RedisBroker(RedisSettings settings, String nodeId, Clock clock, MeterRegistry metrics) {
-        this(settings, nodeId, clock, metrics, 120_000, 1_000);
+        this(settings, nodeId, clock, metrics, 120_000, 1_000, io.rollcall.server.config.Limits.defaults().webhookQueueItems(),
+                io.rollcall.server.config.Limits.defaults().webhookSpoolWrites());
     }
 
     /** Connects (failing at once if Redis cannot be reached) and starts renewing this node's lease. */
     public RedisBroker(RedisSettings settings, String nodeId, Clock clock, MeterRegistry metrics,
-                       long historyRetentionMs, int historyMaxMessages) {
+                       long historyRetentionMs, int historyMaxMessages, int webhookQueueItems, int webhookSpoolWrites) {
         this.nodeId = Objects.requireNonNull(nodeId);
+        this.webhookShardBound = io.rollcall.server.core.Outbox.perShard(webhookQueueItems);
+        this.maxSpool = webhookSpoolWrites;
         this.clock = clock;
         this.leaseMs = settings.nodeLease().toMillis();
         this.resources = ClientResources.builder()
@@ -248,10 +252,18 @@ public final class RedisBroker implements Broker {
         if (publication.kind() == Publication.Kind.MESSAGE) {
             Envelope e = new Envelope(Envelope.Kind.MESSAGE, nodeId, publication.originConnectionId(), null,
                     message.bytes(WireFormat.MSGPACK));
+            List<? extends io.rollcall.server.protocol.BaseMessage> items = publication.items();
+            if (items.isEmpty()) {
+                // Nothing to store (already stored, ephemeral, a summary or annotation): announced as it is.
+                byte[] notice = publication.historySerial() == null ? e.encode()
+                        : RedisHistory.Stored.notice(publication.historySerial(), e.encode());
+                return confirmed(watch(redis.publish(RedisKeys.pubsub(channel), notice).toCompletableFuture()));
+            }
             // Stored and announced in one script: other nodes learn its history serial with it.
+            // The published bytes stand for the stored message only when nothing was left out (e.g. ephemeral).
+            byte[] published = items == message.message().messages ? message.bytes(WireFormat.MSGPACK) : null;
             CompletableFuture<List<io.rollcall.server.core.HistorySerial>> stored = watch(history.appendAndNotify(
-                    channel, MessageHistory.Kind.MESSAGES, publication.items(), RedisKeys.pubsub(channel), e.encode(),
-                    message.bytes(WireFormat.MSGPACK)));
+                    channel, MessageHistory.Kind.MESSAGES, items, RedisKeys.pubsub(channel), e.encode(), published));
             stored.whenComplete((serials, error) -> deliveries.stored(channel, publication,
                     serials == null || serials.isEmpty() ? null : serials.get(serials.size() - 1)));
             return confirmed(stored);
@@ -302,9 +314,9 @@ public final class RedisBroker implements Broker {
     }
 
     private void spoolItems(ChannelWrite items) {
-        if (spool.size() >= MAX_SPOOL) {
+        if (spool.size() >= maxSpool) {
             ChannelWrite dropped = spool.pollFirst();
-            log.warn("webhook items waiting for Redis past {} writes: dropped the oldest ({})", MAX_SPOOL, dropped.channel());
+            log.warn("webhook items waiting for Redis past {} writes: dropped the oldest ({})", maxSpool, dropped.channel());
         }
         spool.addLast(items);
     }
@@ -746,7 +758,7 @@ public final class RedisBroker implements Broker {
 
     /** Runs a write that puts back what was there (re-registering): any flip it shows is not news. */
     private CompletableFuture<Long> restore(ChannelWrite write) {
-        return watch(redis.<List<Object>>eval(ChannelWrite.SCRIPT, ScriptOutputType.MULTI, write.keys(), write.args())
+        return watch(redis.<List<Object>>eval(ChannelWrite.SCRIPT, ScriptOutputType.MULTI, write.keys(), write.args(webhookShardBound))
                 .toCompletableFuture()).thenApply(result -> {
                     for (int i = 1; i < result.size(); i++) {
                         outbox.dropped(new String((byte[]) result.get(i), StandardCharsets.UTF_8));

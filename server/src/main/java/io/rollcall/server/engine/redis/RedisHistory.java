@@ -149,12 +149,15 @@ final class RedisHistory implements MessageHistory {
     }
 
     private static byte[] key(ChannelKey channel, Kind kind) {
-        return RedisKeys.history(channel, kind == Kind.PRESENCE);
+        return RedisKeys.history(channel, kind);
     }
 
     private static byte[] encode(BaseMessage m) {
         if (m instanceof PresenceMessage p) {
             return Envelope.members(List.of(p));
+        }
+        if (m instanceof io.rollcall.server.protocol.Annotation a) {
+            return MSGPACK.encodeAnnotations(List.of(a));
         }
         return MSGPACK.encodeMessages(List.of((Message) m));
     }
@@ -164,6 +167,9 @@ final class RedisHistory implements MessageHistory {
         if (kind == Kind.PRESENCE) {
             return Envelope.members(bytes).get(0);
         }
+        if (kind == Kind.ANNOTATIONS) {
+            return MSGPACK.decodeAnnotations(bytes).get(0);
+        }
         int first = bytes[0] & 0xff;
         boolean map = (first >= 0x80 && first <= 0x8f) || first == 0xde || first == 0xdf;
         return map ? MSGPACK.decode(bytes).messages.get(0) : MSGPACK.decodeMessages(bytes).get(0);
@@ -171,6 +177,17 @@ final class RedisHistory implements MessageHistory {
 
     /** A notice as published by {@link #APPEND}: the serial, and the envelope behind it. */
     record Stored(HistorySerial serial, byte[] envelope) {
+        /** The notice {@link #APPEND} publishes, for a message stored beforehand. */
+        static byte[] notice(HistorySerial serial, byte[] envelope) {
+            byte[] id = serial.toString().getBytes(StandardCharsets.US_ASCII);
+            byte[] out = new byte[2 + id.length + envelope.length];
+            out[0] = STORED;
+            out[1] = (byte) id.length;
+            System.arraycopy(id, 0, out, 2, id.length);
+            System.arraycopy(envelope, 0, out, 2 + id.length, envelope.length);
+            return out;
+        }
+
         static Stored parse(byte[] notice) {
             int len = notice[1] & 0xff;
             String id = new String(notice, 2, len, StandardCharsets.US_ASCII);

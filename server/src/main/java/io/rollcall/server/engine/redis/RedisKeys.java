@@ -13,7 +13,8 @@ import java.nio.charset.StandardCharsets;
  *   <li>{@code rc:nodes} sorted set: nodeId → lease deadline (epoch ms)</li>
  *   <li>{@code rc:nc:nodeId} set: {@code app:channel} of every channel the node wrote state for</li>
  *   <li>{@code rc:reap:nodeId}: the claim of the node cleaning up after a dead one</li>
- *   <li>{@code rc:h:app:channel} and {@code rc:hp:app:channel} streams: message and presence history</li>
+ *   <li>{@code rc:h:app:channel}, {@code rc:hp:app:channel} and {@code rc:ha:app:channel} streams: message,
+ *       presence and annotation history</li>
  *   <li>pub/sub {@code rc:c:app:channel} per channel, and {@code rc:ctl} for node-wide notices</li>
  *   <li>{@code rc:wh:q:rule:shard} stream: webhook items waiting for delivery, one stream per rule and shard</li>
  *   <li>{@code rc:wh:s:rule}: the last serial given to an item of the rule</li>
@@ -46,8 +47,13 @@ final class RedisKeys {
         return bytes("rc:o:" + id(key));
     }
 
-    static byte[] history(ChannelKey key, boolean presence) {
-        return bytes((presence ? "rc:hp:" : "rc:h:") + id(key));
+    static byte[] history(ChannelKey key, io.rollcall.server.core.MessageHistory.Kind kind) {
+        String prefix = switch (kind) {
+            case MESSAGES -> "rc:h:";
+            case PRESENCE -> "rc:hp:";
+            case ANNOTATIONS -> "rc:ha:";
+        };
+        return bytes(prefix + id(key));
     }
 
     static byte[] active(String appId) {
