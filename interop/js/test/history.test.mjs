@@ -106,6 +106,31 @@ for (const format of FORMATS) {
       assert.deepEqual(got2, ['old0', 'old1', 'old2', 'old3', 'old4', 'new0']);
     });
 
+    it('flags HAS_BACKLOG only when the rewind reaches history, and does not rewind an ATTACH_RESUME re-attach', async () => {
+      const name = unique('backlog');
+      const rt = await connected(format);
+      const empty = await rt.channels.get(unique('backlog-none'), { params: { rewind: '1' } }).attach();
+      assert.equal(empty.hasBacklog, false, 'nothing in history: no backlog');
+      await rest(format).channels.get(name).publish('old', 'old0');
+      const change = await rt.channels.get(name, { params: { rewind: '1' } }).attach();
+      assert.equal(change.hasBacklog, true, 'a message in history: backlog');
+
+      // A re-attach that says it continues (ATTACH_RESUME, RTL4j) gets no rewound message.
+      const resumer = await connected(format);
+      const send = resumer.connection.connectionManager.send;
+      resumer.connection.connectionManager.send = function (msg, ...rest) {
+        msg.setFlag('ATTACH_RESUME');
+        return send.call(this, msg, ...rest);
+      };
+      const ch = resumer.channels.get(name, { params: { rewind: '1' } });
+      const got = [];
+      const attached = await ch.subscribe((m) => got.push(m.data));
+      assert.equal(attached.hasBacklog, false);
+      await rest(format).channels.get(name).publish('new', 'new0');
+      await until(() => got.length === 1, 'the live message');
+      assert.deepEqual(got, ['new0'], 'the old message is not rewound');
+    });
+
     it('refuses an invalid rewind with 40000 on the channel only', async () => {
       const rt = await connected(format);
       const err = await rejection(rt.channels.get(unique('rewind-bad'), { params: { rewind: 'soon' } }).attach());

@@ -122,13 +122,21 @@ public final class Channel {
         // Nor when its members left while it was away: without RESUMED the SDK re-enters them (RTP17i).
         boolean membersLeft = conn.takePresenceLeft(name);
         boolean continuous = resumed && conn.canReplay(name, req.channelSerial()) && !membersLeft;
-        ProtocolMessage attached = ProtocolMessage.of(Action.ATTACHED, name);
-        attached.flags = a.modes | (syncFollows ? Flags.HAS_PRESENCE : 0) | (continuous ? Flags.RESUMED : 0);
         // Always present: chat-js messages need an attach serial even on a channel with no traffic yet. After
         // the ':' the attach point in history: what untilAttach reads up to (from_serial) and rewind replays.
         if (fresh) {
             a.historyCut = historyHead;
         }
+        // rewind only on a first attach: a re-attach the client marks ATTACH_RESUME (RTL4j) continues instead.
+        Rewind rewind = Rewind.parse(req.params().get("rewind"));
+        boolean rewinding = rewind != null && !rewind.isNone() && fresh && !resumed && !req.attachResume()
+                && a.has(Flags.SUBSCRIBE);
+        HistorySerial rewindFrom = rewinding ? rewindFrom(rewind) : null;
+        // HAS_BACKLOG (RTL2i) when history holds something the rewind reaches (as far as this node knows).
+        boolean backlog = rewinding && a.historyCut.compareTo(rewindFrom) >= 0 && !HistorySerial.ZERO.equals(a.historyCut);
+        ProtocolMessage attached = ProtocolMessage.of(Action.ATTACHED, name);
+        attached.flags = a.modes | (syncFollows ? Flags.HAS_PRESENCE : 0) | (continuous ? Flags.RESUMED : 0)
+                | (backlog ? Flags.HAS_BACKLOG : 0);
         attached.channelSerial = Long.toString(serial, 36) + ':' + a.historyCut;
         attached.params = req.params().isEmpty() ? null : req.params();
         conn.deliver(new EncodedMessage(attached));
@@ -141,9 +149,8 @@ public final class Channel {
         }
         conn.releaseHeld(name);
         List<EncodedMessage> inFlight = fresh && a.has(Flags.SUBSCRIBE) ? unstoredFor(conn) : List.of();
-        Rewind rewind = Rewind.parse(req.params().get("rewind"));
-        if (rewind != null && !rewind.isNone() && fresh && !resumed && a.has(Flags.SUBSCRIBE)) {
-            rewind(conn, rewind, a.historyCut, inFlight);
+        if (rewinding) {
+            rewind(conn, rewind, rewindFrom, a.historyCut, inFlight);
         } else {
             inFlight.forEach(conn::deliver);
         }
@@ -157,10 +164,12 @@ public final class Channel {
      * Delivers the messages up to the attach point that the rewind param asks for, right after ATTACHED: live
      * messages wait meanwhile, and follow them (those up to the attach point are not delivered live).
      */
-    private void rewind(Connection conn, Rewind rewind, HistorySerial cut, List<EncodedMessage> inFlight) {
+    private HistorySerial rewindFrom(Rewind rewind) {
+        return rewind.millis() > 0 ? HistorySerial.atStartOf(app.node().clock().millis() - rewind.millis()) : HistorySerial.ZERO;
+    }
+
+    private void rewind(Connection conn, Rewind rewind, HistorySerial from, HistorySerial cut, List<EncodedMessage> inFlight) {
         conn.holdChannel(name);
-        long now = app.node().clock().millis();
-        HistorySerial from = rewind.millis() > 0 ? HistorySerial.atStartOf(now - rewind.millis()) : HistorySerial.ZERO;
         app.node().history().query(key, MessageHistory.Kind.MESSAGES, new HistoryQuery(from, cut, false, rewind.count()))
                 .whenComplete((entries, error) -> {
                     List<EncodedMessage> out = new ArrayList<>();

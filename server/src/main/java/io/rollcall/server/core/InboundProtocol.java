@@ -129,7 +129,8 @@ public final class InboundProtocol {
             // A repeat ATTACH of a channel this connection still holds (after a resume, or a mode change)
             // continues it: RESUMED tells the client nothing was missed.
             boolean continuing = c.attachments.containsKey(name);
-            AttachRequest req = new AttachRequest(granted, occupancy, params, pm.channelSerial);
+            AttachRequest req = new AttachRequest(granted, occupancy, params, pm.channelSerial,
+                    (pm.flags & Flags.ATTACH_RESUME) != 0);
             App app = c.app();
             while (!app.channel(name).attach(c, req, continuing)) {
                 Thread.onSpinWait();
