@@ -31,8 +31,6 @@ public final class Connection {
     private final long presenceGraceMs;
     private volatile AuthContext auth;
     private volatile Transport transport;
-    /** True while some channel traffic must be held (between sockets, or awaiting re-attach). */
-    private volatile boolean holding;
     final ConcurrentMap<String, Attachment> attachments = new ConcurrentHashMap<>();
     final InboundRate inboundRate;
     /** The next msgSerial we expect; lower ones are retransmits after a resume, answered as the original was. */
@@ -109,32 +107,16 @@ public final class Connection {
      * and after a resume until the client has re-attached that channel: the SDKs drop channel messages that
      * arrive before ATTACHED (RTL17), so they are released right after it.
      */
-    public void deliver(EncodedMessage message) {
+    public synchronized void deliver(EncodedMessage message) {
+        // Under the connection's lock, so that handing a message to the socket and remembering it for a replay
+        // are one step against transportLost/resumeOn/replaySince: otherwise a message given to a dying socket
+        // could be remembered only after the resume's replay had run, and reach the client only much later.
         Transport t = transport;
-        if (t != null && !holding) {
-            Transport.Outcome sent = t.send(message);
-            if (sent == Transport.Outcome.QUEUED) {
-                remember(message);
-                return;
-            }
-            synchronized (this) {
-                if (transport == t) {
-                    refused(message, sent);
-                    return;
-                }
-            }
-            // The transport was retired meanwhile (a resume): route the message again below.
-        }
-        synchronized (this) {
-            t = transport;
-            boolean hold = isReplayable(message) && (t == null || awaitingReattach.contains(message.message().channel));
-            if (!hold) {
-                if (t != null) {
-                    send(t, message);
-                }
-                return;
-            }
+        boolean hold = isReplayable(message) && (t == null || awaitingReattach.contains(message.message().channel));
+        if (hold) {
             holdForResume(message);
+        } else if (t != null) {
+            send(t, message);
         }
     }
 
@@ -238,7 +220,6 @@ public final class Connection {
 
     /** Holds every attached channel until re-attached; what never reached the old socket goes first. */
     private void holdForReattach(List<EncodedMessage> unsent) {
-        holding = true;
         awaitingReattach.addAll(attachments.keySet());
         List<EncodedMessage> older = new ArrayList<>();
         for (EncodedMessage m : unsent) {
@@ -258,7 +239,6 @@ public final class Connection {
     /** Holds the channel's traffic until {@link #releaseHeld(String, List)} (a rewind being read). */
     synchronized void holdChannel(String channel) {
         awaitingReattach.add(channel);
-        holding = true;
     }
 
     /** After the re-ATTACHED of a channel: sends what was held for it, in order, and stops holding it. */
@@ -290,14 +270,12 @@ public final class Connection {
                 }
             }
         }
-        holding = transport == null || !awaitingReattach.isEmpty();
     }
 
     /** The client let go of the channel: nothing held for it will be wanted. */
     synchronized void dropHeld(String channel) {
         if (awaitingReattach.remove(channel)) {
             resumeBuffer.removeIf(m -> channel.equals(m.message().channel));
-            holding = transport == null || !awaitingReattach.isEmpty();
         }
     }
 
@@ -381,7 +359,6 @@ public final class Connection {
         // Held channel traffic is released channel by channel as the client re-attaches.
         transport = next;
         state = State.ACTIVE;
-        holding = !awaitingReattach.isEmpty();
         return true;
     }
 
