@@ -34,6 +34,7 @@ public final class Channel {
     private final PresenceSet presence = new PresenceSet();
     /** Presence events applied to the set but not yet handed out; see {@link #sendPresence()}. */
     private final PresenceBatch pendingPresence = new PresenceBatch();
+    private final SyncPages syncPages = new SyncPages();
     private final OccupancyMetrics occupancy = new OccupancyMetrics();
     private final OccupancyEvents occupancyEvents;
     private long serial;
@@ -397,20 +398,33 @@ public final class Channel {
     }
 
     private void sendSync(Connection conn) {
-        List<PresenceMessage> members = presence.snapshot();
+        List<EncodedMessage> pages = syncPages.at(presence.version());
+        if (pages == null) {
+            pages = syncOf(presence.snapshot());
+            syncPages.keep(presence.version(), pages);
+        }
+        for (EncodedMessage page : pages) {
+            conn.deliver(page);
+        }
+    }
+
+    /** The pages of a SYNC of these members: one sync id for all (joiners may share them, see SyncPages). */
+    private List<EncodedMessage> syncOf(List<PresenceMessage> members) {
         int pageSize = app.node().limits().syncPageSize();
         String syncId = "s" + Long.toString(++serial, 36);
+        List<EncodedMessage> pages = new ArrayList<>(members.size() / pageSize + 1);
         for (int from = 0; from < members.size() || from == 0; from += pageSize) {
             int to = Math.min(members.size(), from + pageSize);
             ProtocolMessage sync = ProtocolMessage.of(Action.SYNC, name);
             sync.presence = new ArrayList<>(members.subList(from, to));
             // The cursor of the last page is empty: that is how clients know the sync is complete.
             sync.channelSerial = syncId + ':' + (to < members.size() ? Integer.toString(to) : "");
-            conn.deliver(new EncodedMessage(sync));
+            pages.add(new EncodedMessage(sync));
             if (to >= members.size()) {
                 break;
             }
         }
+        return pages;
     }
 
     /** Detaches the connection; its members leave at once. Returns false if it was not attached. */
@@ -752,6 +766,7 @@ public final class Channel {
             return true;
         }
         sendPresence();
+        syncPages.forget();
         // Other nodes' members do not keep it: without attachments here, this node need not follow the channel.
         if (!attachments.isEmpty() || waiting != null || !pendingAttaches.isEmpty() || ownMembers > 0
                 || lastActive > idleBefore || occupancyEvents.pending()) {
