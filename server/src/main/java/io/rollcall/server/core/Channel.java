@@ -550,6 +550,7 @@ public final class Channel {
      * is not one, its own events as it published them. Runs before anything else this channel sends (ATTACHED,
      * SYNC, messages, occupancy, a detach), so each recipient sees events in the order it always did and the
      * recipients are those attached when the events happened. Then acknowledgements waiting for the echo go.
+     * Runs with the monitor held.
      */
     void sendPresence() {
         if (pendingPresence.isEmpty()) {
