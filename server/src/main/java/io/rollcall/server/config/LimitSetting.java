@@ -39,6 +39,7 @@ public final class LimitSetting {
                 case "webhookSpoolWrites" -> b.webhookSpoolWrites(Integer.parseInt(value));
                 case "maxReactionsPerMessage" -> b.maxReactionsPerMessage(Integer.parseInt(value));
                 case "maxBatchChannels" -> b.maxBatchChannels(Integer.parseInt(value));
+                case "presenceBatchMessages" -> b.presenceBatchMessages(Integer.parseInt(value));
                 default -> throw new IllegalArgumentException(source + ": unknown limit '" + name + "'");
             }
         } catch (NumberFormatException | java.time.format.DateTimeParseException e) {

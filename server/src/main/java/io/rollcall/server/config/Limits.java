@@ -38,7 +38,8 @@ public record Limits(
         int maxReactionsPerMessage,
         int webhookQueueItems,
         int webhookSpoolWrites,
-        int maxBatchChannels) {
+        int maxBatchChannels,
+        int presenceBatchMessages) {
 
     public static Builder builder() {
         return new Builder();
@@ -85,6 +86,7 @@ public record Limits(
         private int webhookQueueItems = 100_000;
         private int webhookSpoolWrites = 10_000;
         private int maxBatchChannels = 100;
+        private int presenceBatchMessages = 100;
 
         Builder() {}
 
@@ -121,6 +123,7 @@ public record Limits(
             webhookQueueItems = l.webhookQueueItems;
             webhookSpoolWrites = l.webhookSpoolWrites;
             maxBatchChannels = l.maxBatchChannels;
+            presenceBatchMessages = l.presenceBatchMessages;
         }
 
         public Builder maxMessageSize(int v) { maxMessageSize = positive(v, "maxMessageSize"); return this; }
@@ -164,6 +167,8 @@ public record Limits(
         /** Cluster: writes carrying webhook items kept on a node while Redis is away. */
         public Builder webhookSpoolWrites(int v) { webhookSpoolWrites = positive(v, "webhookSpoolWrites"); return this; }
         public Builder maxBatchChannels(int v) { maxBatchChannels = positive(v, "maxBatchChannels"); return this; }
+        /** Presence events of one channel sent together in one PRESENCE message, at most (1: never batched). */
+        public Builder presenceBatchMessages(int v) { presenceBatchMessages = positive(v, "presenceBatchMessages"); return this; }
 
         public Limits build() {
             if (maxMessageSize > maxFrameSize) {
@@ -176,7 +181,7 @@ public record Limits(
                     redisCommandQueue, redisCommandTimeout, redisReconnectMax, outcomeMemory,
                     maxPresenceMembersPerConnection, httpRequestTimeout, maxPendingConnections,
                     maxPendingConnectionsPerAddress, historyRetention, historyMaxMessages, maxReactionsPerMessage,
-                    webhookQueueItems, webhookSpoolWrites, maxBatchChannels);
+                    webhookQueueItems, webhookSpoolWrites, maxBatchChannels, presenceBatchMessages);
         }
 
         private static int positive(int v, String name) {

@@ -32,6 +32,9 @@ public final class Channel {
     private final ChannelKey key;
     private final Map<Connection, Attachment> attachments = new HashMap<>();
     private final PresenceSet presence = new PresenceSet();
+    /** Presence events applied to the set but not yet handed out; see {@link #sendPresence()}. */
+    private final PresenceBatch pendingPresence = new PresenceBatch();
+    private final SyncPages syncPages = new SyncPages();
     private final OccupancyMetrics occupancy = new OccupancyMetrics();
     private final OccupancyEvents occupancyEvents;
     private long serial;
@@ -94,6 +97,7 @@ public final class Channel {
         if (closed) {
             return false;
         }
+        sendPresence();
         if (waiting != null) {
             pendingAttaches.put(conn, () -> {
                 if (!conn.isClosed()) {
@@ -385,6 +389,7 @@ public final class Channel {
 
     /** Answers a client SYNC request with a fresh full sync. */
     synchronized void resync(Connection conn) {
+        sendPresence();
         Attachment a = attachments.get(conn);
         if (a == null || !a.has(Flags.PRESENCE_SUBSCRIBE)) {
             return;
@@ -393,24 +398,38 @@ public final class Channel {
     }
 
     private void sendSync(Connection conn) {
-        List<PresenceMessage> members = presence.snapshot();
+        List<EncodedMessage> pages = syncPages.at(presence.version());
+        if (pages == null) {
+            pages = syncOf(presence.snapshot());
+            syncPages.keep(presence.version(), pages);
+        }
+        for (EncodedMessage page : pages) {
+            conn.deliver(page);
+        }
+    }
+
+    /** The pages of a SYNC of these members: one sync id for all (joiners may share them, see SyncPages). */
+    private List<EncodedMessage> syncOf(List<PresenceMessage> members) {
         int pageSize = app.node().limits().syncPageSize();
         String syncId = "s" + Long.toString(++serial, 36);
+        List<EncodedMessage> pages = new ArrayList<>(members.size() / pageSize + 1);
         for (int from = 0; from < members.size() || from == 0; from += pageSize) {
             int to = Math.min(members.size(), from + pageSize);
             ProtocolMessage sync = ProtocolMessage.of(Action.SYNC, name);
             sync.presence = new ArrayList<>(members.subList(from, to));
             // The cursor of the last page is empty: that is how clients know the sync is complete.
             sync.channelSerial = syncId + ':' + (to < members.size() ? Integer.toString(to) : "");
-            conn.deliver(new EncodedMessage(sync));
+            pages.add(new EncodedMessage(sync));
             if (to >= members.size()) {
                 break;
             }
         }
+        return pages;
     }
 
     /** Detaches the connection; its members leave at once. Returns false if it was not attached. */
     synchronized boolean detach(Connection conn) {
+        sendPresence();
         Attachment a = attachments.remove(conn);
         if (a == null) {
             return pendingAttaches.remove(conn) != null;
@@ -436,6 +455,7 @@ public final class Channel {
      */
     synchronized void deliverMessages(EncodedMessage message, String originConnectionId, boolean fromPeer,
                                       HistorySerial stored, boolean storing) {
+        sendPresence();
         if (fromPeer) {
             stampSerial(message.message(), stored);
         }
@@ -467,7 +487,7 @@ public final class Channel {
     }
 
     /**
-     * Applies presence events to the set and fans them out to presence subscribers, and always to the
+     * Applies presence events to the set and queues them for presence subscribers, and always for the
      * originating connection (Ably RTP17a: the SDKs track their own members from these echoes).
      */
     synchronized void deliverPresence(EncodedMessage message, List<PresenceMessage> events, String originConnectionId,
@@ -499,13 +519,75 @@ public final class Channel {
                 o.presenceChanged(key, events);
             }
         }
-        for (Attachment a : attachments.values()) {
-            if (a.has(Flags.PRESENCE_SUBSCRIBE) || a.connection.id().equals(originConnectionId)) {
-                a.connection.deliver(message);
+        pendingPresence.add(message, events, originConnectionId);
+        io.rollcall.server.config.Limits limits = app.node().limits();
+        if (pendingPresence.full(limits.presenceBatchMessages(), limits.maxMessageSize())) {
+            sendPresence();
+        } else if (pendingPresence.markSendPending()) {
+            try {
+                app.node().presenceSender().execute(this::sendPendingPresence);
+            } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+                pendingPresence.sendRan();
+                sendPresence();
             }
         }
         touch();
         changed();
+    }
+
+    /**
+     * The send arranged by the first event of a batch: runs as soon as a thread is free, with every event
+     * that arrived meanwhile. Under light load that is at once, one event per batch; under a burst the batch
+     * grows while the previous one is being handed out.
+     */
+    private synchronized void sendPendingPresence() {
+        pendingPresence.sendRan();
+        sendPresence();
+    }
+
+    /**
+     * Hands out the pending presence events as one message: to presence subscribers, and to an originator that
+     * is not one, its own events as it published them. Runs before anything else this channel sends (ATTACHED,
+     * SYNC, messages, occupancy, a detach), so each recipient sees events in the order it always did and the
+     * recipients are those attached when the events happened. Then acknowledgements waiting for the echo go.
+     * Runs with the monitor held.
+     */
+    void sendPresence() {
+        if (pendingPresence.isEmpty()) {
+            return;
+        }
+        PresenceBatch.Taken batch = pendingPresence.take(name);
+        Map<String, List<EncodedMessage>> echoes = null;
+        for (Attachment a : attachments.values()) {
+            if (a.has(Flags.PRESENCE_SUBSCRIBE)) {
+                a.connection.deliver(batch.message());
+                continue;
+            }
+            if (echoes == null) {
+                echoes = new HashMap<>();
+                for (PresenceBatch.Part part : batch.parts()) {
+                    if (part.originConnectionId() != null) {
+                        echoes.computeIfAbsent(part.originConnectionId(), id -> new ArrayList<>()).add(part.message());
+                    }
+                }
+            }
+            List<EncodedMessage> own = echoes.get(a.connection.id());
+            if (own != null) {
+                own.forEach(a.connection::deliver);
+            }
+        }
+        if (batch.sent() != null) {
+            // Only acknowledgements wait on it (see presenceSent): they take just their connection's lock.
+            batch.sent().complete(null);
+        }
+    }
+
+    /**
+     * Completes once the presence events this channel holds now have been handed out: an originator's ACK
+     * follows its echo (the SDKs know their own members from the echo, RTP17).
+     */
+    synchronized java.util.concurrent.CompletableFuture<Void> presenceSent() {
+        return pendingPresence.whenSent();
     }
 
     synchronized boolean hasMembersOf(String connectionId) {
@@ -684,6 +766,8 @@ public final class Channel {
         if (closed) {
             return true;
         }
+        sendPresence();
+        syncPages.forget();
         // Other nodes' members do not keep it: without attachments here, this node need not follow the channel.
         if (!attachments.isEmpty() || waiting != null || !pendingAttaches.isEmpty() || ownMembers > 0
                 || lastActive > idleBefore || occupancyEvents.pending()) {

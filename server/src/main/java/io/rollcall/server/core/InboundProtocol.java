@@ -445,7 +445,11 @@ public final class InboundProtocol {
         }
         out.presence = events;
         c.app().meters().presenceIn(events.size());
-        return node.broker().publish(new ChannelKey(c.app().id(), name), Publication.presence(new EncodedMessage(out), events, c.id()));
+        CompletableFuture<Void> published = node.broker().publish(new ChannelKey(c.app().id(), name),
+                Publication.presence(new EncodedMessage(out), events, c.id()));
+        // The engine hands this node its own events at once, to the channel's next presence batch: the ACK
+        // waits for that batch too, so the sender's echo precedes it as before batching.
+        return published.thenCombine(ch.presenceSent(), (done, echoed) -> null);
     }
 
     private static int membersHeldBy(Connection c) {

@@ -44,6 +44,11 @@ public final class Node implements Broker.Deliveries {
     private final Broker broker;
     private final Telemetry telemetry;
     private final ScheduledThreadPoolExecutor scheduler;
+    /**
+     * Hands out channels' batched presence events (see Channel#sendPresence). Its queue holds at most one
+     * task per channel with events waiting, and each channel's sends run one at a time, in order.
+     */
+    private final java.util.concurrent.ThreadPoolExecutor presenceSender;
     private final SecureRandom random = new SecureRandom();
     private final ConcurrentMap<String, App> apps = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, Connection> connections = new ConcurrentHashMap<>();
@@ -64,6 +69,15 @@ public final class Node implements Broker.Deliveries {
             return t;
         });
         this.scheduler.setRemoveOnCancelPolicy(true);
+        java.util.concurrent.atomic.AtomicInteger senders = new java.util.concurrent.atomic.AtomicInteger();
+        int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+        this.presenceSender = new java.util.concurrent.ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+                new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "rollcall-presence-" + senders.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.presenceSender.allowCoreThreadTimeOut(true);
         this.inbound = new InboundProtocol(this);
         broker.start(this);
         long retention = Math.max(1, limits.channelRetention().toMillis());
@@ -110,6 +124,10 @@ public final class Node implements Broker.Deliveries {
 
     public ScheduledExecutorService scheduler() {
         return scheduler;
+    }
+
+    java.util.concurrent.Executor presenceSender() {
+        return presenceSender;
     }
 
     public String nodeId() {
@@ -491,6 +509,7 @@ public final class Node implements Broker.Deliveries {
             }
         }
         scheduler.shutdownNow();
+        presenceSender.shutdown();
         broker.close();
     }
 }

@@ -37,6 +37,7 @@ final class OccupancyEvents {
         // The first event goes to the new subscriber right after its ATTACHED.
         OccupancyMetrics.Snapshot now = channel.occupancyLocked();
         a.lastOccupancy = now;
+        channel.sendPresence();
         a.connection.deliver(event(now, a.occupancyCategory));
     }
 
@@ -88,6 +89,8 @@ final class OccupancyEvents {
         }
         lastSent = now;
         lastEmitAt = node.clock().millis();
+        // Presence events behind this reading reach subscribers before it does.
+        channel.sendPresence();
         // One encoding per requested category, shared by all its subscribers.
         Map<String, EncodedMessage> byCategory = new HashMap<>();
         for (Attachment a : channel.attachmentsLocked()) {

@@ -16,9 +16,12 @@ public final class PresenceSet {
     private final Map<String, PresenceMessage> members = new LinkedHashMap<>();
     /** Member keys by connection, so a leaving connection's members are found without a scan. */
     private final Map<String, List<String>> byConnection = new HashMap<>();
+    /** Counts changes, so what is derived from the set (its SYNC pages) knows when it is stale. */
+    private long version;
 
     /** Applies an ENTER/UPDATE/PRESENT (upsert) or LEAVE (remove). Returns the member it replaced or removed. */
     PresenceMessage apply(PresenceMessage event) {
+        version++;
         String key = event.memberKey();
         if (event.action == PresenceMessage.LEAVE || event.action == PresenceMessage.ABSENT) {
             PresenceMessage removed = members.remove(key);
@@ -75,5 +78,9 @@ public final class PresenceSet {
 
     int size() {
         return members.size();
+    }
+
+    long version() {
+        return version;
     }
 }
