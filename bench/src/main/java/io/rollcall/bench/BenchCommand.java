@@ -38,6 +38,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--connections", split = ",", description = "Idle connection counts to measure (default 1000,5000,10000,15000).")
     List<Integer> connections;
 
+    @Option(names = "--histogram", description = "connections: write each server's class histogram at the largest count into --out.")
+    boolean histogram;
+
     @Option(names = "--members", defaultValue = "10000", description = "Presence members for sync (default ${DEFAULT-VALUE}).")
     int members;
 
@@ -88,7 +91,8 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
         if (all || scenario.equals("connections")) {
-            results.add(show(new ConnectionsScenario(connections != null ? connections : List.of(1000, 5000, 10000, 15000), f).run(serverJar)));
+            results.add(show(new ConnectionsScenario(connections != null ? connections : List.of(1000, 5000, 10000, 15000), f,
+                    histogram ? out : null).run(serverJar)));
         }
         if (all || scenario.equals("sync")) {
             results.add(show(new SyncScenario(members).run(serverJar)));

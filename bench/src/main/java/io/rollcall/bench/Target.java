@@ -122,6 +122,16 @@ public final class Target implements AutoCloseable {
         }
     }
 
+    /** The live-object class histogram (after a full GC), as jcmd prints it; empty if jcmd is unavailable. */
+    public String classHistogram() {
+        try {
+            String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+            return run(jcmd, Long.toString(process.pid()), "GC.class_histogram");
+        } catch (IOException | InterruptedException e) {
+            return "";
+        }
+    }
+
     private static String run(String... cmd) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -14,8 +14,12 @@ import java.util.Map;
  */
 public final class PresenceSet {
     private final Map<String, PresenceMessage> members = new LinkedHashMap<>();
-    /** Member keys by connection, so a leaving connection's members are found without a scan. */
-    private final Map<String, List<String>> byConnection = new HashMap<>();
+    /**
+     * Member keys by connection, so a leaving connection's members are found without a scan: the key itself
+     * for the usual one member per connection, a {@code List<String>} for more (a list per member would cost
+     * 48 bytes more each).
+     */
+    private final Map<String, Object> byConnection = new HashMap<>();
 
     /** Applies an ENTER/UPDATE/PRESENT (upsert) or LEAVE (remove). Returns the member it replaced or removed. */
     PresenceMessage apply(PresenceMessage event) {
@@ -23,8 +27,10 @@ public final class PresenceSet {
         if (event.action == PresenceMessage.LEAVE || event.action == PresenceMessage.ABSENT) {
             PresenceMessage removed = members.remove(key);
             if (removed != null) {
-                List<String> keys = byConnection.get(event.connectionId);
-                if (keys != null && keys.remove(key) && keys.isEmpty()) {
+                Object keys = byConnection.get(event.connectionId);
+                if (key.equals(keys)) {
+                    byConnection.remove(event.connectionId);
+                } else if (keys instanceof List<?> list && list.remove(key) && list.isEmpty()) {
                     byConnection.remove(event.connectionId);
                 }
             }
@@ -33,8 +39,7 @@ public final class PresenceSet {
         PresenceMessage present = event.withAction(PresenceMessage.PRESENT);
         PresenceMessage previous = members.put(key, present);
         if (previous == null) {
-            // Usually one member per connection: a small list is the cheapest index.
-            byConnection.computeIfAbsent(event.connectionId, c -> new ArrayList<>(1)).add(key);
+            byConnection.merge(event.connectionId, key, PresenceSet::withKey);
         }
         return previous;
     }
@@ -49,10 +54,7 @@ public final class PresenceSet {
 
     /** Members entered by one connection (it may hold several clientIds when it is a wildcard connection). */
     List<PresenceMessage> ofConnection(String connectionId) {
-        List<String> keys = byConnection.get(connectionId);
-        if (keys == null) {
-            return List.of();
-        }
+        List<String> keys = keysOf(byConnection.get(connectionId));
         List<PresenceMessage> out = new ArrayList<>(keys.size());
         for (String key : keys) {
             out.add(members.get(key));
@@ -61,8 +63,28 @@ public final class PresenceSet {
     }
 
     int countOf(String connectionId) {
-        List<String> keys = byConnection.get(connectionId);
-        return keys == null ? 0 : keys.size();
+        return keysOf(byConnection.get(connectionId)).size();
+    }
+
+    /** A connection's entry in {@link #byConnection} with one more key: the key alone, or a list of them. */
+    @SuppressWarnings("unchecked")
+    private static Object withKey(Object existing, Object key) {
+        if (existing instanceof String one) {
+            List<String> list = new ArrayList<>(2);
+            list.add(one);
+            list.add((String) key);
+            return list;
+        }
+        ((List<String>) existing).add((String) key);
+        return existing;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> keysOf(Object entry) {
+        if (entry == null) {
+            return List.of();
+        }
+        return entry instanceof String one ? List.of(one) : (List<String>) entry;
     }
 
     java.util.Set<String> connectionIds() {
