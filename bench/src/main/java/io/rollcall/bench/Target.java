@@ -41,7 +41,15 @@ public final class Target implements AutoCloseable {
 
     /** With further {@code serve} arguments, e.g. {@code --redis URI} for a cluster node. */
     public static Target rollcall(String serverJar, List<String> limitOverrides, List<String> serveArgs) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx4g", "-jar", serverJar, "serve", "--port", "0", "--key", KEY,
+        return rollcall(serverJar, List.of("-Xmx4g"), limitOverrides, serveArgs);
+    }
+
+    /** With the JVM's options given (e.g. its heap, for several nodes on one machine). */
+    public static Target rollcall(String serverJar, List<String> jvmOptions, List<String> limitOverrides, List<String> serveArgs)
+            throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(java()));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-jar", serverJar, "serve", "--port", "0", "--key", KEY,
                 "--limit", "maxInboundRate=1000000", "--limit", "outboundQueueMessages=200000",
                 "--limit", "maxPresenceMembers=100000", "--limit", "maxChannelsPerConnection=100000"));
         for (String o : limitOverrides) {
