@@ -13,24 +13,28 @@ import java.util.Map;
  * can order them (Ably RTP2b). Not thread-safe: the owning {@link Channel} guards it.
  */
 public final class PresenceSet {
-    private final Map<String, PresenceMessage> members = new LinkedHashMap<>();
+    /** A member's identity; it shares the event's strings (a joined "connectionId:clientId" would cost 48 bytes more). */
+    private record Member(String connectionId, String clientId) {}
+
+    private final Map<Member, PresenceMessage> members = new LinkedHashMap<>();
     /**
-     * Member keys by connection, so a leaving connection's members are found without a scan: the key itself
-     * for the usual one member per connection, a {@code List<String>} for more (a list per member would cost
-     * 48 bytes more each).
+     * The clientIds of each connection's members, so a leaving connection's members are found without a scan:
+     * the clientId itself for the usual one member per connection, a {@code List<String>} for more.
      */
     private final Map<String, Object> byConnection = new HashMap<>();
 
     /** Applies an ENTER/UPDATE/PRESENT (upsert) or LEAVE (remove). Returns the member it replaced or removed. */
     PresenceMessage apply(PresenceMessage event) {
-        String key = event.memberKey();
+        Member key = new Member(event.connectionId, event.clientId);
         if (event.action == PresenceMessage.LEAVE || event.action == PresenceMessage.ABSENT) {
             PresenceMessage removed = members.remove(key);
             if (removed != null) {
-                Object keys = byConnection.get(event.connectionId);
-                if (key.equals(keys)) {
-                    byConnection.remove(event.connectionId);
-                } else if (keys instanceof List<?> list && list.remove(key) && list.isEmpty()) {
+                Object clientIds = byConnection.get(event.connectionId);
+                if (clientIds instanceof List<?> list) {
+                    if (list.remove(event.clientId) && list.isEmpty()) {
+                        byConnection.remove(event.connectionId);
+                    }
+                } else if (java.util.Objects.equals(clientIds, event.clientId)) {
                     byConnection.remove(event.connectionId);
                 }
             }
@@ -39,52 +43,52 @@ public final class PresenceSet {
         PresenceMessage present = event.withAction(PresenceMessage.PRESENT);
         PresenceMessage previous = members.put(key, present);
         if (previous == null) {
-            byConnection.merge(event.connectionId, key, PresenceSet::withKey);
+            byConnection.merge(event.connectionId, event.clientId, PresenceSet::withClientId);
         }
         return previous;
     }
 
     PresenceMessage get(String connectionId, String clientId) {
-        return members.get(connectionId + ':' + clientId);
+        return members.get(new Member(connectionId, clientId));
     }
 
     boolean contains(String connectionId, String clientId) {
-        return members.containsKey(connectionId + ':' + clientId);
+        return members.containsKey(new Member(connectionId, clientId));
     }
 
     /** Members entered by one connection (it may hold several clientIds when it is a wildcard connection). */
     List<PresenceMessage> ofConnection(String connectionId) {
-        List<String> keys = keysOf(byConnection.get(connectionId));
-        List<PresenceMessage> out = new ArrayList<>(keys.size());
-        for (String key : keys) {
-            out.add(members.get(key));
+        List<String> clientIds = clientIdsOf(byConnection.get(connectionId));
+        List<PresenceMessage> out = new ArrayList<>(clientIds.size());
+        for (String clientId : clientIds) {
+            out.add(members.get(new Member(connectionId, clientId)));
         }
         return out;
     }
 
     int countOf(String connectionId) {
-        return keysOf(byConnection.get(connectionId)).size();
+        return clientIdsOf(byConnection.get(connectionId)).size();
     }
 
-    /** A connection's entry in {@link #byConnection} with one more key: the key alone, or a list of them. */
+    /** A connection's entry in {@link #byConnection} with one more clientId: the clientId alone, or a list of them. */
     @SuppressWarnings("unchecked")
-    private static Object withKey(Object existing, Object key) {
-        if (existing instanceof String one) {
-            List<String> list = new ArrayList<>(2);
-            list.add(one);
-            list.add((String) key);
+    private static Object withClientId(Object existing, Object clientId) {
+        if (existing instanceof List<?> list) {
+            ((List<String>) list).add((String) clientId);
             return list;
         }
-        ((List<String>) existing).add((String) key);
-        return existing;
+        List<String> both = new ArrayList<>(2);
+        both.add((String) existing);
+        both.add((String) clientId);
+        return both;
     }
 
     @SuppressWarnings("unchecked")
-    private static List<String> keysOf(Object entry) {
+    private static List<String> clientIdsOf(Object entry) {
         if (entry == null) {
             return List.of();
         }
-        return entry instanceof String one ? List.of(one) : (List<String>) entry;
+        return entry instanceof List<?> list ? (List<String>) list : java.util.Collections.singletonList((String) entry);
     }
 
     java.util.Set<String> connectionIds() {
