@@ -104,8 +104,8 @@ final class ScaleOutScenario {
             long got = delivered(loaders);
             long dup = loaders.stream().mapToLong(l -> l.duplicated).sum();
             long ooo = loaders.stream().mapToLong(l -> l.outOfOrder).sum();
-            r.put(column, "subscribers", n, "");
-            r.put(column, "load_processes", processes, "");
+            r.put(column, "subscribers", n, "count");
+            r.put(column, "load_processes", processes, "count");
             r.put(column, "deliveries_per_second", got / elapsed, "1/s");
             r.put(column, "lost", Math.max(0, published * n - (got - dup)), "msgs");
             r.put(column, "duplicated", dup, "msgs");
@@ -167,8 +167,14 @@ final class ScaleOutScenario {
         while (delivered(loaders) < expected && System.nanoTime() < deadline) {
             Thread.sleep(5);
         }
-        // The counts arrive every 20 ms: wait for one more, so what was delivered by now is counted.
-        Thread.sleep(60);
+        // Counts arrive every 5 ms: wait for two fresh reports from every process, so that what it had received
+        // by now (a duplicate, say) is counted.
+        long[] seen = loaders.stream().mapToLong(l -> l.reports).toArray();
+        for (int i = 0; i < seen.length; i++) {
+            while (loaders.get(i).reports < seen[i] + 2 && loaders.get(i).process.isAlive()) {
+                Thread.sleep(1);
+            }
+        }
     }
 
     private static int freePort() throws IOException {
@@ -186,6 +192,8 @@ final class ScaleOutScenario {
         volatile long delivered;
         volatile long duplicated;
         volatile long outOfOrder;
+        /** Count lines received so far. */
+        volatile long reports;
 
         Loader(int count, int first, List<Integer> ports) throws IOException {
             List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -204,6 +212,7 @@ final class ScaleOutScenario {
                             duplicated = Long.parseLong(f[2]);
                             outOfOrder = Long.parseLong(f[3]);
                             delivered = Long.parseLong(f[1]);
+                            reports++;
                         } else if (line.startsWith("H ")) {
                             histogram.complete(line.substring(2));
                         }

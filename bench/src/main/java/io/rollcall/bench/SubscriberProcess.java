@@ -23,7 +23,7 @@ import org.HdrHistogram.Histogram;
  * A load process of its own, for more subscribers than one process may hold sockets: it opens {@code count}
  * subscribers spread over the given servers, attaches them to one channel and checks that each gets every
  * message once, in order. It talks to the parent ({@link ScaleOutScenario}) in lines: on stdout {@code READY},
- * then {@code D delivered duplicated outOfOrder} every 20 ms, and {@code H base64} (its latency histogram) when
+ * then {@code D delivered duplicated outOfOrder} every 5 ms, and {@code H base64} (its latency histogram) when
  * asked; on stdin {@code L} (record latencies from now), {@code H} (send the histogram) and {@code Q} (quit).
  *
  * <p>Arguments: {@code count firstIndex format channel port...}. Subscriber {@code firstIndex + i} goes to
@@ -96,7 +96,7 @@ public final class SubscriberProcess {
                 while (!Thread.currentThread().isInterrupted()) {
                     out.println("D " + delivered.get() + " " + duplicated.get() + " " + outOfOrder.get());
                     try {
-                        Thread.sleep(20);
+                        Thread.sleep(5);
                     } catch (InterruptedException e) {
                         return;
                     }
