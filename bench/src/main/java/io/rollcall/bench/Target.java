@@ -72,9 +72,16 @@ public final class Target implements AutoCloseable {
     private static Target start(Kind kind, List<String> cmd) throws IOException {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         CompletableFuture<Integer> port = new CompletableFuture<>();
+        // -Drollcall.bench.logs=DIR keeps each server's output, one file per process, for a run that went wrong.
+        String logs = System.getProperty("rollcall.bench.logs");
         Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+                 java.io.PrintWriter log = logs == null ? null : new java.io.PrintWriter(Files.newBufferedWriter(
+                         Files.createDirectories(Path.of(logs)).resolve(kind.name().toLowerCase() + "-" + p.pid() + ".log")), true)) {
                 for (String line; (line = r.readLine()) != null; ) {
+                    if (log != null) {
+                        log.println(line);
+                    }
                     Matcher m = LISTENING.matcher(line);
                     if (m.find()) {
                         port.complete(Integer.parseInt(m.group(1)));
