@@ -15,12 +15,12 @@ import picocli.CommandLine.Parameters;
  * on this machine, prints a table (each figure beside the reference, with the ratio) and writes JSON.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Measure Rollcall beside a bare broadcast reference. Scenarios: fanout, cluster, connections, sync, storm, occupancy, chat, all; jmh for micro-benchmarks.")
+        description = "Measure Rollcall beside a bare broadcast reference. Scenarios: fanout, cluster, scaleout, connections, sync, storm, occupancy, chat, all; jmh for micro-benchmarks.")
 public final class BenchCommand implements Callable<Integer> {
-    @Parameters(index = "0", description = "fanout | cluster | connections | sync | storm | occupancy | chat | all | jmh")
+    @Parameters(index = "0", description = "fanout | cluster | scaleout | connections | sync | storm | occupancy | chat | all | jmh")
     String scenario;
 
-    @Option(names = "--subscribers", split = ",", description = "Fan-out subscribers (default 1000,10000 for fanout; 1000 for cluster).")
+    @Option(names = "--subscribers", split = ",", description = "Fan-out subscribers (default 1000,10000 for fanout; 1000 for cluster; 36000 in all for scaleout).")
     List<Integer> subscribers;
 
     @Option(names = "--seconds", defaultValue = "5", description = "Measurement time per phase (default ${DEFAULT-VALUE}).")
@@ -35,8 +35,25 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "msgpack", description = "json or msgpack (default ${DEFAULT-VALUE}).")
     String format;
 
+    @Option(names = "--nodes", defaultValue = "3", description = "scaleout: Rollcall nodes sharing one Redis (default ${DEFAULT-VALUE}).")
+    int nodes;
+
+    @Option(names = "--single-subscribers", defaultValue = "18000",
+            description = "scaleout: subscribers on the single node it is compared with, at most what one process can hold (default ${DEFAULT-VALUE}).")
+    int singleSubscribers;
+
+    @Option(names = "--per-process", defaultValue = "18000",
+            description = "scaleout: sockets per load process, under the per-process file limit (default ${DEFAULT-VALUE}).")
+    int perProcess;
+
+    @Option(names = "--node-heap-mb", defaultValue = "3072", description = "scaleout: heap of each node, MiB (default ${DEFAULT-VALUE}).")
+    int nodeHeapMb;
+
     @Option(names = "--connections", split = ",", description = "Idle connection counts to measure (default 1000,5000,10000,15000).")
     List<Integer> connections;
+
+    @Option(names = "--histogram", description = "connections: write each server's class histogram at the largest count into --out.")
+    boolean histogram;
 
     @Option(names = "--members", defaultValue = "10000", description = "Presence members for sync (default ${DEFAULT-VALUE}).")
     int members;
@@ -87,8 +104,16 @@ public final class BenchCommand implements Callable<Integer> {
                 results.add(show(new ClusterScenario(new FanoutScenario.Options(n, seconds, window, latencyRate, f)).run(serverJar)));
             }
         }
+        if (scenario.equals("scaleout")) {
+            // Not part of `all`: tens of thousands of sockets take minutes to open.
+            for (int n : subscribers != null ? subscribers : List.of(36000)) {
+                results.add(show(new ScaleOutScenario(new ScaleOutScenario.Options(nodes, n, Math.min(singleSubscribers, n), perProcess,
+                        seconds, window, latencyRate, f, nodeHeapMb)).run(serverJar)));
+            }
+        }
         if (all || scenario.equals("connections")) {
-            results.add(show(new ConnectionsScenario(connections != null ? connections : List.of(1000, 5000, 10000, 15000), f).run(serverJar)));
+            results.add(show(new ConnectionsScenario(connections != null ? connections : List.of(1000, 5000, 10000, 15000), f,
+                    histogram ? out : null).run(serverJar)));
         }
         if (all || scenario.equals("sync")) {
             results.add(show(new SyncScenario(members).run(serverJar)));

@@ -6,6 +6,8 @@ import io.rollcall.server.protocol.Flags;
 import io.rollcall.server.protocol.PresenceMessage;
 import io.rollcall.server.protocol.ProtocolMessage;
 import io.rollcall.server.protocol.WireFormat;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -17,10 +19,17 @@ import java.util.concurrent.CountDownLatch;
 final class ConnectionsScenario {
     private final List<Integer> steps;
     private final WireFormat format;
+    /** Where to write each server's class histogram at the largest step (what an idle connection holds); null: none. */
+    private final Path histograms;
 
     ConnectionsScenario(List<Integer> steps, WireFormat format) {
+        this(steps, format, null);
+    }
+
+    ConnectionsScenario(List<Integer> steps, WireFormat format, Path histograms) {
         this.steps = steps;
         this.format = format;
+        this.histograms = histograms;
     }
 
     Result run(String serverJar) throws Exception {
@@ -58,6 +67,11 @@ final class ConnectionsScenario {
                     long rss = t.rssBytes();
                     r.put(kind, "heap_per_connection@" + target, (double) (heap - heap0) / target, "bytes");
                     r.put(kind, "rss_per_connection@" + target, (double) (rss - rss0) / target, "bytes");
+                    if (histograms != null && target == steps.get(steps.size() - 1)) {
+                        Files.createDirectories(histograms);
+                        Files.writeString(histograms.resolve("connections-histogram-" + kind.name().toLowerCase()
+                                + "-" + target + ".txt"), t.classHistogram());
+                    }
                 }
                 all.forEach(WireConnection::close);
             }

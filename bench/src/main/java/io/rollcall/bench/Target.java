@@ -41,7 +41,15 @@ public final class Target implements AutoCloseable {
 
     /** With further {@code serve} arguments, e.g. {@code --redis URI} for a cluster node. */
     public static Target rollcall(String serverJar, List<String> limitOverrides, List<String> serveArgs) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx4g", "-jar", serverJar, "serve", "--port", "0", "--key", KEY,
+        return rollcall(serverJar, List.of("-Xmx4g"), limitOverrides, serveArgs);
+    }
+
+    /** With the JVM's options given (e.g. its heap, for several nodes on one machine). */
+    public static Target rollcall(String serverJar, List<String> jvmOptions, List<String> limitOverrides, List<String> serveArgs)
+            throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(java()));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-jar", serverJar, "serve", "--port", "0", "--key", KEY,
                 "--limit", "maxInboundRate=1000000", "--limit", "outboundQueueMessages=200000",
                 "--limit", "maxPresenceMembers=100000", "--limit", "maxChannelsPerConnection=100000"));
         for (String o : limitOverrides) {
@@ -64,9 +72,16 @@ public final class Target implements AutoCloseable {
     private static Target start(Kind kind, List<String> cmd) throws IOException {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         CompletableFuture<Integer> port = new CompletableFuture<>();
+        // -Drollcall.bench.logs=DIR keeps each server's output, one file per process, for a run that went wrong.
+        String logs = System.getProperty("rollcall.bench.logs");
         Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+                 java.io.PrintWriter log = logs == null ? null : new java.io.PrintWriter(Files.newBufferedWriter(
+                         Files.createDirectories(Path.of(logs)).resolve(kind.name().toLowerCase() + "-" + p.pid() + ".log")), true)) {
                 for (String line; (line = r.readLine()) != null; ) {
+                    if (log != null) {
+                        log.println(line);
+                    }
                     Matcher m = LISTENING.matcher(line);
                     if (m.find()) {
                         port.complete(Integer.parseInt(m.group(1)));
@@ -119,6 +134,16 @@ public final class Target implements AutoCloseable {
             return m.find() ? Long.parseLong(m.group(1)) * 1024 : -1;
         } catch (IOException | InterruptedException e) {
             return -1;
+        }
+    }
+
+    /** The live-object class histogram (after a full GC), as jcmd prints it; empty if jcmd is unavailable. */
+    public String classHistogram() {
+        try {
+            String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+            return run(jcmd, Long.toString(process.pid()), "GC.class_histogram");
+        } catch (IOException | InterruptedException e) {
+            return "";
         }
     }
 

@@ -32,6 +32,17 @@ class ScenarioSmokeTest {
     }
 
     @Test
+    void scaleOut() throws Exception {
+        // Three load processes of at most 12 sockets, over two nodes; the single node gets 24 subscribers.
+        Result r = new ScaleOutScenario(new ScaleOutScenario.Options(2, 30, 24, 12, 0.5, 10, 2000, WireFormat.MSGPACK, 256))
+                .run(SERVER_JAR);
+        assertEveryMessageOnce(r);
+        assertThat(r.rollcall.get("load_processes")).isEqualTo(3.0);
+        assertThat(r.rollcall).containsEntry("duplicated", 0.0).containsEntry("out_of_order", 0.0).containsEntry("lost", 0.0);
+        assertThat(r.reference).containsEntry("lost_or_duplicated", 0.0).containsEntry("latency_lost", 0.0);
+    }
+
+    @Test
     void connections() throws Exception {
         Result r = new ConnectionsScenario(List.of(20, 40), WireFormat.MSGPACK).run(SERVER_JAR);
         Report.print(r, System.out);

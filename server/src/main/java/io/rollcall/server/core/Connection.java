@@ -31,19 +31,24 @@ public final class Connection {
     private final long presenceGraceMs;
     private volatile AuthContext auth;
     private volatile Transport transport;
-    final ConcurrentMap<String, Attachment> attachments = new ConcurrentHashMap<>();
+    /** Sized for the usual one or two channels (a default table is 16 slots); it grows as channels are attached. */
+    final ConcurrentMap<String, Attachment> attachments = new ConcurrentHashMap<>(2);
     final InboundRate inboundRate;
     /** The next msgSerial we expect; lower ones are retransmits after a resume, answered as the original was. */
     long nextMsgSerial;
     /** What became of recent msgSerials, for those retransmits. */
     final RecentOutcomes outcomes;
     /** The last acknowledgement in msgSerial order; each next one waits for it (see InboundProtocol). */
-    volatile java.util.concurrent.CompletableFuture<Void> acks = java.util.concurrent.CompletableFuture.completedFuture(null);
+    volatile java.util.concurrent.CompletableFuture<Void> acks = NO_ACKS;
+    /** Shared by every connection until its first acknowledgement: only ever chained from, never completed. */
+    private static final java.util.concurrent.CompletableFuture<Void> NO_ACKS = java.util.concurrent.CompletableFuture.completedFuture(null);
 
     // Guarded by this.
     private State state = State.ACTIVE;
-    private final ArrayDeque<EncodedMessage> resumeBuffer = new ArrayDeque<>();
-    private final Set<String> awaitingReattach = new HashSet<>();
+    /** Channel traffic held while between sockets; null while nothing is held (most connections, most of the time). */
+    private ArrayDeque<EncodedMessage> resumeBuffer;
+    /** Channels whose traffic is held until re-attached; the shared empty set while none is (see {@link #awaitReattach}). */
+    private Set<String> awaitingReattach = java.util.Collections.emptySet();
     private ArrayDeque<EncodedMessage> sent;
     /** Highest serial per channel that {@link #sent} had to forget; null until it forgets one. */
     private java.util.Map<String, Long> evicted;
@@ -125,6 +130,9 @@ public final class Connection {
         if (state == State.CLOSED || continuityLost) {
             return;
         }
+        if (resumeBuffer == null) {
+            resumeBuffer = new ArrayDeque<>();
+        }
         if (resumeBuffer.size() >= node.limits().resumeBufferMessages()) {
             // Past the bound the client must learn of the gap: its resume will fail with 80007.
             continuityLost = true;
@@ -199,7 +207,9 @@ public final class Connection {
         }
         long seen = seenSerial(clientSerial);
         java.util.Set<EncodedMessage> held = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        held.addAll(resumeBuffer);
+        if (resumeBuffer != null) {
+            held.addAll(resumeBuffer);
+        }
         for (EncodedMessage m : sent) {
             ProtocolMessage pm = m.message();
             if (channel.equals(pm.channel) && !held.contains(m) && serial(pm.channelSerial) > seen) {
@@ -220,12 +230,20 @@ public final class Connection {
 
     /** Holds every attached channel until re-attached; what never reached the old socket goes first. */
     private void holdForReattach(List<EncodedMessage> unsent) {
-        awaitingReattach.addAll(attachments.keySet());
+        for (String channel : attachments.keySet()) {
+            awaitReattach(channel);
+        }
         List<EncodedMessage> older = new ArrayList<>();
         for (EncodedMessage m : unsent) {
             if (isReplayable(m) && awaitingReattach.contains(m.message().channel)) {
                 older.add(m);
             }
+        }
+        if (older.isEmpty()) {
+            return;
+        }
+        if (resumeBuffer == null) {
+            resumeBuffer = new ArrayDeque<>();
         }
         for (int i = older.size() - 1; i >= 0; i--) {
             resumeBuffer.addFirst(older.get(i));
@@ -238,7 +256,26 @@ public final class Connection {
 
     /** Holds the channel's traffic until {@link #releaseHeld(String, List)} (a rewind being read). */
     synchronized void holdChannel(String channel) {
+        awaitReattach(channel);
+    }
+
+    /** Guarded by this: holds the channel's traffic, allocating the set on the first channel held. */
+    private void awaitReattach(String channel) {
+        if (awaitingReattach.isEmpty()) {
+            awaitingReattach = new HashSet<>();
+        }
         awaitingReattach.add(channel);
+    }
+
+    /** Guarded by this: stops holding the channel; false if it was not held. Frees the set once empty. */
+    private boolean stopAwaiting(String channel) {
+        if (!awaitingReattach.remove(channel)) {
+            return false;
+        }
+        if (awaitingReattach.isEmpty()) {
+            awaitingReattach = java.util.Collections.emptySet();
+        }
+        return true;
     }
 
     /** After the re-ATTACHED of a channel: sends what was held for it, in order, and stops holding it. */
@@ -248,7 +285,7 @@ public final class Connection {
 
     /** Sends {@code first}, then what was held for the channel, and stops holding it (unless it was let go). */
     synchronized void releaseHeld(String channel, List<EncodedMessage> first) {
-        if (!awaitingReattach.remove(channel)) {
+        if (!stopAwaiting(channel)) {
             return;
         }
         Transport t = transport;
@@ -256,10 +293,16 @@ public final class Connection {
             for (EncodedMessage m : first) {
                 send(t, m);
             }
-        } else {
+        } else if (!first.isEmpty()) {
+            if (resumeBuffer == null) {
+                resumeBuffer = new ArrayDeque<>();
+            }
             for (int i = first.size() - 1; i >= 0; i--) {
                 resumeBuffer.addFirst(first.get(i));
             }
+        }
+        if (resumeBuffer == null) {
+            return;
         }
         for (Iterator<EncodedMessage> it = resumeBuffer.iterator(); it.hasNext(); ) {
             EncodedMessage m = it.next();
@@ -270,12 +313,18 @@ public final class Connection {
                 }
             }
         }
+        if (resumeBuffer != null && resumeBuffer.isEmpty()) {
+            resumeBuffer = null;
+        }
     }
 
     /** The client let go of the channel: nothing held for it will be wanted. */
     synchronized void dropHeld(String channel) {
-        if (awaitingReattach.remove(channel)) {
+        if (stopAwaiting(channel) && resumeBuffer != null) {
             resumeBuffer.removeIf(m -> channel.equals(m.message().channel));
+            if (resumeBuffer.isEmpty()) {
+                resumeBuffer = null;
+            }
         }
     }
 
@@ -372,7 +421,9 @@ public final class Connection {
             return false;
         }
         state = State.CLOSED;
-        resumeBuffer.clear();
+        if (resumeBuffer != null) {
+            resumeBuffer.clear();
+        }
         if (graceTimer != null) {
             graceTimer.cancel(false);
         }

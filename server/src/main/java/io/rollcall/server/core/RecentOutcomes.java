@@ -25,7 +25,7 @@ final class RecentOutcomes {
     /** Serials are recorded consecutively (InboundProtocol refuses gaps). */
     void record(long serial, CompletableFuture<?> outcome) {
         if (ring == null || serial != first + size) {
-            ring = ring == null ? new CompletableFuture<?>[Math.min(8, capacity)] : ring;
+            ring = ring == null ? new CompletableFuture<?>[Math.min(2, capacity)] : ring;
             java.util.Arrays.fill(ring, null);
             start = 0;
             size = 0;

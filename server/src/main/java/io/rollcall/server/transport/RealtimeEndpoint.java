@@ -9,7 +9,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.rollcall.server.auth.AuthContext;
 import io.rollcall.server.core.Connection;
 import io.rollcall.server.core.Node;
@@ -21,7 +20,6 @@ import io.rollcall.server.protocol.ProtocolMessage;
 import io.rollcall.server.protocol.WireFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The realtime WebSocket endpoint at "/". The upgrade is always accepted; credentials are checked after it,
@@ -30,6 +28,9 @@ import java.util.concurrent.TimeUnit;
 final class RealtimeEndpoint {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RealtimeEndpoint.class);
     private final Node node;
+    /** One idle sweep per event loop, for the sockets on it. */
+    private final java.util.concurrent.ConcurrentMap<io.netty.channel.EventLoop, IdleSweep> sweeps =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     RealtimeEndpoint(Node node) {
         this.node = node;
@@ -66,8 +67,11 @@ final class RealtimeEndpoint {
             ChannelPipeline p = ctx.pipeline();
             long idle = node.limits().maxIdleInterval().toMillis();
             p.addLast(new WebSocketFrameAggregator(maxFrame));
-            p.addLast(new IdleStateHandler(idle, idle, 0, TimeUnit.MILLISECONDS));
             p.addLast(session);
+            if (ctx.channel().isActive()) {
+                // Once inactive, the session's channelInactive (which unlinks it) has run or is on its way.
+                sweeps.computeIfAbsent(ctx.channel().eventLoop(), l -> new IdleSweep(l, idle)).add(session);
+            }
             p.remove(dispatcher);
             p.remove(UpgradeGuard.class);
             open(session, q);

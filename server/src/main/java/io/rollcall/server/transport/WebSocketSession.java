@@ -14,8 +14,6 @@ import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
-import io.netty.handler.timeout.IdleState;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.rollcall.server.core.Connection;
 import io.rollcall.server.core.Node;
 import io.rollcall.server.core.Transport;
@@ -58,8 +56,15 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter implements Tra
     private final AtomicBoolean closing = new AtomicBoolean();
     private final Runnable drain = this::drain;
     private volatile Connection connection;
-    /** Consecutive read-idle intervals; touched only on the event loop. */
+    /** Whole read-idle intervals already answered with a ping since the last read; event loop only. */
     private int silentIntervals;
+    /** System.nanoTime() of the last frame read and of the last flush of queued messages; event loop only. */
+    long lastRead;
+    long lastWrite;
+    /** This loop's {@link IdleSweep} and the links of its list while the sweep watches us; event loop only. */
+    IdleSweep idleSweep;
+    WebSocketSession idlePrev;
+    WebSocketSession idleNext;
     /** Our Close frame is out; touched only on the event loop. */
     private boolean closeSent;
     private static final long CLOSE_GRACE_MS = 1000;
@@ -181,6 +186,7 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter implements Tra
         }
         if (written > 0) {
             socket.flush();
+            lastWrite = System.nanoTime();
             if (meters != null) {
                 meters.messagesOut(written);
                 if (oldestPublish > 0) {
@@ -205,12 +211,15 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter implements Tra
         }
     }
 
-    /** Messages whose write failed (they never reached the kernel), in order; event loop only. */
-    private final java.util.ArrayDeque<EncodedMessage> failedWrites = new java.util.ArrayDeque<>();
+    /** Messages whose write failed (they never reached the kernel), in order; event loop only; null until one fails. */
+    private java.util.ArrayDeque<EncodedMessage> failedWrites;
 
     private static final io.netty.util.concurrent.GenericFutureListener<io.netty.util.concurrent.Future<Void>> RESCUE = f -> {
         if (!f.isSuccess()) {
             TrackedWrite w = (TrackedWrite) f;
+            if (w.session.failedWrites == null) {
+                w.session.failedWrites = new java.util.ArrayDeque<>();
+            }
             w.session.failedWrites.add(w.message);
         }
     };
@@ -267,6 +276,7 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter implements Tra
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        lastRead = System.nanoTime();
         silentIntervals = 0;
         try {
             if (msg instanceof CloseWebSocketFrame) {
@@ -313,35 +323,42 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter implements Tra
         }
     }
 
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof IdleStateEvent idle) {
-            if (idle.state() == IdleState.WRITER_IDLE) {
-                // Clients drop a socket that is silent for maxIdleInterval (+10 s); java cannot see WS pings,
-                // so this is a protocol HEARTBEAT.
-                send(HEARTBEAT);
-            } else if (idle.state() == IdleState.READER_IDLE) {
-                // Clients need not send anything, but every SDK answers a WS ping: three silent intervals
-                // in a row mean the peer is gone.
-                if (++silentIntervals >= 3) {
-                    log.debug("socket of connection {} silent too long; dropping it", connection == null ? "?" : connection.id());
-                    ctx.close();
-                } else {
-                    ctx.writeAndFlush(new PingWebSocketFrame());
-                }
-            }
-            return;
+    /**
+     * The sweep's look at this socket (event loop). Clients drop a socket that is silent for maxIdleInterval
+     * (+10 s), and java cannot see WS pings: after most of an interval without a write, a protocol HEARTBEAT.
+     * Clients need not send anything, but every SDK answers a WS ping: each whole interval without a read is
+     * pinged, and three in a row mean the peer is gone.
+     */
+    void idleCheck(long now, long interval, long period) {
+        if (now - lastWrite >= interval - period) {
+            lastWrite = now;
+            send(HEARTBEAT);
         }
-        ctx.fireUserEventTriggered(evt);
+        long silent = (now - lastRead) / interval;
+        if (silent > silentIntervals) {
+            silentIntervals = (int) Math.min(silent, 3);
+            if (silentIntervals >= 3) {
+                log.debug("socket of connection {} silent too long; dropping it", connection == null ? "?" : connection.id());
+                socket.close();
+            } else {
+                socket.writeAndFlush(new PingWebSocketFrame());
+            }
+        }
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         closing.set(true);
+        if (idleSweep != null) {
+            idleSweep.remove(this);
+        }
         // Whatever never reached the socket is handed back, so a resume can still deliver it: writes the
         // socket refused first (they are older), then what was still queued.
-        java.util.List<EncodedMessage> unsent = new java.util.ArrayList<>(failedWrites);
-        failedWrites.clear();
+        java.util.List<EncodedMessage> unsent = new java.util.ArrayList<>();
+        if (failedWrites != null) {
+            unsent.addAll(failedWrites);
+            failedWrites = null;
+        }
         for (EncodedMessage m; (m = queue.poll()) != null; ) {
             if (m != CLOSE) {
                 unsent.add(m);
