@@ -41,7 +41,13 @@ public final class Target implements AutoCloseable {
 
     /** With further {@code serve} arguments, e.g. {@code --redis URI} for a cluster node. */
     public static Target rollcall(String serverJar, List<String> limitOverrides, List<String> serveArgs) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx4g", "-jar", serverJar, "serve", "--port", "0", "--key", KEY,
+        List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx4g"));
+        // e.g. -Drollcall.bench.serverJvmArgs=-XX:StartFlightRecording=filename=rollcall.jfr to profile the server.
+        String extra = System.getProperty("rollcall.bench.serverJvmArgs", "").trim();
+        if (!extra.isEmpty()) {
+            cmd.addAll(List.of(extra.split("\\s+")));
+        }
+        cmd.addAll(List.of("-jar", serverJar, "serve", "--port", "0", "--key", KEY,
                 "--limit", "maxInboundRate=1000000", "--limit", "outboundQueueMessages=200000",
                 "--limit", "maxPresenceMembers=100000", "--limit", "maxChannelsPerConnection=100000"));
         for (String o : limitOverrides) {

@@ -45,8 +45,8 @@ public final class Connection {
     private final ArrayDeque<EncodedMessage> resumeBuffer = new ArrayDeque<>();
     private final Set<String> awaitingReattach = new HashSet<>();
     private ArrayDeque<EncodedMessage> sent;
-    /** Highest serial per channel that {@link #sent} had to forget; null until it forgets one. */
-    private java.util.Map<String, Long> evicted;
+    /** Highest serial per channel that {@link #sent} had to forget (a cell, updated in place); null until it forgets one. */
+    private java.util.Map<String, long[]> evicted;
     private boolean continuityLost;
     private ScheduledFuture<?> graceTimer;
     /** Ends the presence grace period while disconnected, when it is shorter than the connection state ttl. */
@@ -171,11 +171,16 @@ public final class Connection {
                 sent = new ArrayDeque<>();
             }
             if (sent.size() >= node.limits().replayMessages()) {
+                // Once full, every delivery forgets one: no boxing or map entry per delivery.
                 ProtocolMessage gone = sent.pollFirst().message();
                 if (evicted == null) {
                     evicted = new java.util.HashMap<>();
                 }
-                evicted.merge(gone.channel, serial(gone.channelSerial), Math::max);
+                long[] cell = evicted.get(gone.channel);
+                if (cell == null) {
+                    evicted.put(gone.channel, cell = new long[] {Long.MIN_VALUE});
+                }
+                cell[0] = Math.max(cell[0], serial(gone.channelSerial));
             }
             sent.addLast(message);
         }
@@ -183,8 +188,8 @@ public final class Connection {
 
     /** Whether a replay from the client's channelSerial is complete: nothing newer was forgotten. */
     synchronized boolean canReplay(String channel, String clientSerial) {
-        Long forgotten = evicted == null ? null : evicted.get(channel);
-        return forgotten == null || forgotten <= seenSerial(clientSerial);
+        long[] forgotten = evicted == null ? null : evicted.get(channel);
+        return forgotten == null || forgotten[0] <= seenSerial(clientSerial);
     }
 
     private static long seenSerial(String clientSerial) {
