@@ -44,9 +44,14 @@ public final class Connection {
     private State state = State.ACTIVE;
     private final ArrayDeque<EncodedMessage> resumeBuffer = new ArrayDeque<>();
     private final Set<String> awaitingReattach = new HashSet<>();
+    /** Whether {@link #awaitingReattach} holds anything: a delivery then needs no lookup (it is usually empty). */
+    private boolean holding;
     private ArrayDeque<EncodedMessage> sent;
     /** Highest serial per channel that {@link #sent} had to forget (a cell, updated in place); null until it forgets one. */
     private java.util.Map<String, long[]> evicted;
+    /** The cell of {@link #evicted} last updated, and its channel: most connections evict on one channel at a time. */
+    private String evictedChannel;
+    private long[] evictedCell;
     private boolean continuityLost;
     private ScheduledFuture<?> graceTimer;
     /** Ends the presence grace period while disconnected, when it is shorter than the connection state ttl. */
@@ -112,7 +117,7 @@ public final class Connection {
         // are one step against transportLost/resumeOn/replaySince: otherwise a message given to a dying socket
         // could be remembered only after the resume's replay had run, and reach the client only much later.
         Transport t = transport;
-        boolean hold = isReplayable(message) && (t == null || awaitingReattach.contains(message.message().channel));
+        boolean hold = isReplayable(message) && (t == null || holding && awaitingReattach.contains(message.message().channel));
         if (hold) {
             holdForResume(message);
         } else if (t != null) {
@@ -176,10 +181,12 @@ public final class Connection {
                 if (evicted == null) {
                     evicted = new java.util.HashMap<>();
                 }
-                long[] cell = evicted.get(gone.channel);
+                long[] cell = gone.channel.equals(evictedChannel) ? evictedCell : evicted.get(gone.channel);
                 if (cell == null) {
                     evicted.put(gone.channel, cell = new long[] {Long.MIN_VALUE});
                 }
+                evictedChannel = gone.channel;
+                evictedCell = cell;
                 cell[0] = Math.max(cell[0], serial(gone.channelSerial));
             }
             sent.addLast(message);
@@ -226,6 +233,7 @@ public final class Connection {
     /** Holds every attached channel until re-attached; what never reached the old socket goes first. */
     private void holdForReattach(List<EncodedMessage> unsent) {
         awaitingReattach.addAll(attachments.keySet());
+        holding = !awaitingReattach.isEmpty();
         List<EncodedMessage> older = new ArrayList<>();
         for (EncodedMessage m : unsent) {
             if (isReplayable(m) && awaitingReattach.contains(m.message().channel)) {
@@ -244,6 +252,7 @@ public final class Connection {
     /** Holds the channel's traffic until {@link #releaseHeld(String, List)} (a rewind being read). */
     synchronized void holdChannel(String channel) {
         awaitingReattach.add(channel);
+        holding = true;
     }
 
     /** After the re-ATTACHED of a channel: sends what was held for it, in order, and stops holding it. */
@@ -256,6 +265,7 @@ public final class Connection {
         if (!awaitingReattach.remove(channel)) {
             return;
         }
+        holding = !awaitingReattach.isEmpty();
         Transport t = transport;
         if (t != null) {
             for (EncodedMessage m : first) {
@@ -280,6 +290,7 @@ public final class Connection {
     /** The client let go of the channel: nothing held for it will be wanted. */
     synchronized void dropHeld(String channel) {
         if (awaitingReattach.remove(channel)) {
+            holding = !awaitingReattach.isEmpty();
             resumeBuffer.removeIf(m -> channel.equals(m.message().channel));
         }
     }

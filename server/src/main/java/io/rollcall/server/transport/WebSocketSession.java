@@ -29,7 +29,7 @@ import io.rollcall.server.protocol.ProtocolMessage;
 import io.rollcall.server.protocol.WireFormat;
 import io.netty.util.internal.PlatformDependent;
 import java.util.Queue;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,8 +58,13 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter implements Tra
     /** Many producers, one consumer at a time: the consumer side (drain, sweep, reclaim) holds {@link #consumer}. */
     private final Queue<EncodedMessage> queue = PlatformDependent.newMpscQueue(16, MAX_QUEUE);
     private final Object consumer = new Object();
-    private final AtomicBoolean drainScheduled = new AtomicBoolean();
-    private final AtomicBoolean closing = new AtomicBoolean();
+    /** Flags in the session itself (no object of their own to reach on every delivery): 0 or 1. */
+    private volatile int drainScheduled;
+    private volatile int closing;
+    private static final AtomicIntegerFieldUpdater<WebSocketSession> DRAIN_SCHEDULED =
+            AtomicIntegerFieldUpdater.newUpdater(WebSocketSession.class, "drainScheduled");
+    private static final AtomicIntegerFieldUpdater<WebSocketSession> CLOSING =
+            AtomicIntegerFieldUpdater.newUpdater(WebSocketSession.class, "closing");
     private volatile Connection connection;
     /** Guarded by {@link #consumer}: the queue was swept for a retire or the socket's end; what follows is late. */
     private boolean swept;
@@ -95,7 +100,7 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter implements Tra
 
     @Override
     public Outcome send(EncodedMessage message) {
-        if (closing.get()) {
+        if (closing != 0) {
             return Outcome.CLOSED;
         }
         // size() reads the two indexes, no write: concurrent senders may pass the bound by one each.
@@ -104,7 +109,7 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter implements Tra
             return Outcome.FULL;
         }
         queue.offer(message);
-        if (closing.get()) {
+        if (closing != 0) {
             return reclaim(message);
         }
         scheduleDrain();
@@ -152,7 +157,7 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter implements Tra
 
     @Override
     public java.util.List<EncodedMessage> retire(EncodedMessage farewell) {
-        closing.set(true);
+        closing = 1;
         java.util.List<EncodedMessage> unsent = sweep();
         socket.eventLoop().execute(() -> {
             if (farewell != null && !closeSent) {
@@ -165,7 +170,7 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter implements Tra
 
     @Override
     public void sendAndClose(EncodedMessage message) {
-        if (!closing.compareAndSet(false, true)) {
+        if (!CLOSING.compareAndSet(this, 0, 1)) {
             return;
         }
         queue.offer(message);
@@ -175,7 +180,7 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter implements Tra
 
     @Override
     public void close() {
-        if (!closing.compareAndSet(false, true)) {
+        if (!CLOSING.compareAndSet(this, 0, 1)) {
             return;
         }
         queue.offer(CLOSE);
@@ -183,18 +188,18 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter implements Tra
     }
 
     private void scheduleDrain() {
-        if (!drainScheduled.get() && drainScheduled.compareAndSet(false, true)) {
+        if (drainScheduled == 0 && DRAIN_SCHEDULED.compareAndSet(this, 0, 1)) {
             turn.join(this);
         }
     }
 
     /** On the event loop (the turn's task): writes what is queued, as few writes as the bound allows. */
     void drain() {
-        drainScheduled.set(false);
+        drainScheduled = 0;
         int written = 0;
         long oldestPublish = 0;
         boolean close = false;
-        while (!close && (socket.isWritable() || closing.get())) {
+        while (!close && (socket.isWritable() || closing != 0)) {
             ByteBuf out = null;
             int n = 0;
             synchronized (consumer) {
@@ -341,7 +346,7 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter implements Tra
     }
 
     private void slowConsumer() {
-        if (!closing.compareAndSet(false, true)) {
+        if (!CLOSING.compareAndSet(this, 0, 1)) {
             return;
         }
         node.telemetry().error(80020);
@@ -442,7 +447,7 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter implements Tra
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        closing.set(true);
+        closing = 1;
         // Whatever never reached the socket is handed back, so a resume can still deliver it: writes the
         // socket refused first (they are older), then what was still queued. Writes still pending fail at the
         // close, before this, so their messages are among the refused.
