@@ -223,8 +223,9 @@ public final class Connection {
     private static long serial(String s) {
         try {
             // An attach serial carries its history point after a ':' (see Channel.attach).
+            // Parsed in place: this runs for every delivery once the replay memory is full.
             int colon = s.indexOf(':');
-            return Long.parseLong(colon < 0 ? s : s.substring(0, colon), 36);
+            return Long.parseLong(s, 0, colon < 0 ? s.length() : colon, 36);
         } catch (NumberFormatException e) {
             return Long.MIN_VALUE;
         }

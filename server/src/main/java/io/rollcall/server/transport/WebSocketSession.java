@@ -19,7 +19,6 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.rollcall.server.core.Connection;
 import io.rollcall.server.core.Node;
 import io.rollcall.server.core.Transport;
-import io.rollcall.server.metrics.AppMeters;
 import io.rollcall.server.protocol.AblyException;
 import io.rollcall.server.protocol.Action;
 import io.rollcall.server.protocol.EncodedMessage;
@@ -241,13 +240,8 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter implements Tra
             socket.flush();
             Connection c = connection;
             if (c != null) {
-                AppMeters meters = c.app().meters();
-                meters.messagesOut(written);
-                if (oldestPublish > 0) {
-                    // One latency sample per drain, its oldest message (the batch's worst): a histogram record
-                    // costs ~0.2 µs, too much for every delivery of a fan-out.
-                    meters.delivered(System.currentTimeMillis() - oldestPublish);
-                }
+                // Counted per turn, not per socket: a fan-out turn drains thousands of sockets.
+                turn.count(c.app().meters(), written, oldestPublish);
             }
         }
         if (close) {
