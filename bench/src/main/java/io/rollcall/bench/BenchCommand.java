@@ -49,6 +49,12 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--node-heap-mb", defaultValue = "3072", description = "scaleout: heap of each node, MiB (default ${DEFAULT-VALUE}).")
     int nodeHeapMb;
 
+    @Option(names = "--rounds", defaultValue = "1", description = "Fan-out: runs of each target, alternating; figures are medians (default ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(names = "--no-broadcast-reference", description = "Fan-out: skip the earlier (broadcast) reference's column.")
+    boolean noBroadcastReference;
+
     @Option(names = "--connections", split = ",", description = "Idle connection counts to measure (default 1000,5000,10000,15000).")
     List<Integer> connections;
 
@@ -96,7 +102,8 @@ public final class BenchCommand implements Callable<Integer> {
         boolean all = scenario.equals("all");
         if (all || scenario.equals("fanout")) {
             for (int n : subscribers != null ? subscribers : List.of(1000, 10000)) {
-                results.add(show(new FanoutScenario(new FanoutScenario.Options(n, seconds, window, latencyRate, f)).run(serverJar)));
+                results.add(show(new FanoutScenario(new FanoutScenario.Options(n, seconds, window, latencyRate, f), rounds,
+                        !noBroadcastReference).run(serverJar)));
             }
         }
         if (all || scenario.equals("cluster")) {

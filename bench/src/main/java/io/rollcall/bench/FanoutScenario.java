@@ -6,12 +6,17 @@ import io.rollcall.server.protocol.Flags;
 import io.rollcall.server.protocol.Message;
 import io.rollcall.server.protocol.ProtocolMessage;
 import io.rollcall.server.protocol.WireFormat;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 
@@ -23,22 +28,101 @@ import org.HdrHistogram.Histogram;
 final class FanoutScenario {
     record Options(int subscribers, double seconds, int window, int latencyRate, WireFormat format) {}
 
+    /** The column of the earlier reference ({@link ReferenceServer.Mode#BROADCAST}), beside the two. */
+    static final String BROADCAST_COLUMN = "broadcast reference";
+
+    private static final double WARMUP_SECONDS = 3;
+
     private final Options o;
+    private final int rounds;
+    private final boolean withBroadcast;
 
     FanoutScenario(Options o) {
+        this(o, 1, true);
+    }
+
+    /**
+     * {@code rounds} runs of every target, alternating (the order reversed every other round), each figure the
+     * median of its rounds (losses: the sum); {@code withBroadcast}: the earlier reference too, as a third column.
+     */
+    FanoutScenario(Options o, int rounds, boolean withBroadcast) {
         this.o = o;
+        this.rounds = Math.max(1, rounds);
+        this.withBroadcast = withBroadcast;
+    }
+
+    /** Where one measurement puts its figures. */
+    interface Sink {
+        void put(String metric, double value, String unit);
+    }
+
+    private interface Launch {
+        Target start() throws Exception;
     }
 
     Result run(String serverJar) throws Exception {
         Result r = new Result("fanout").param("subscribers", o.subscribers).param("seconds", o.seconds)
-                .param("window", o.window).param("latencyDeliveriesPerSecond", o.latencyRate).param("format", o.format.name().toLowerCase());
-        for (Target.Kind kind : Target.Kind.values()) {
-            try (Target t = kind == Target.Kind.ROLLCALL ? Target.rollcall(serverJar, List.of()) : Target.reference();
-                 LoadClient client = new LoadClient(2)) {
-                measure(kind, List.of(t.port()), client, r);
+                .param("window", o.window).param("latencyDeliveriesPerSecond", o.latencyRate).param("format", o.format.name().toLowerCase())
+                .param("rounds", rounds);
+        List<String> names = new ArrayList<>(List.of("rollcall", "reference"));
+        List<Launch> launches = new ArrayList<>(List.of(() -> Target.rollcall(serverJar, List.of()),
+                () -> Target.reference(ReferenceServer.Mode.LIMIT)));
+        if (withBroadcast) {
+            names.add(BROADCAST_COLUMN);
+            launches.add(() -> Target.reference(ReferenceServer.Mode.BROADCAST));
+        }
+        List<List<Map<String, Double>>> runs = new ArrayList<>();
+        for (int k = 0; k < names.size(); k++) {
+            runs.add(new ArrayList<>());
+        }
+        Map<String, String> units = new LinkedHashMap<>();
+        for (int round = 0; round < rounds; round++) {
+            for (int j = 0; j < names.size(); j++) {
+                int k = round % 2 == 0 ? j : names.size() - 1 - j;
+                Map<String, Double> figures = new LinkedHashMap<>();
+                try (Target t = launches.get(k).start(); LoadClient client = new LoadClient(2)) {
+                    measure(List.of(t.port()), client, (m, v, u) -> {
+                        figures.put(m, v);
+                        units.put(m, u);
+                    }, t::cpuNanos);
+                }
+                runs.get(k).add(figures);
+                System.out.printf(Locale.ROOT, "  round %d %-20s %,.0f deliveries/s  p99 %.2f ms  cpu %.2f cores%n", round + 1, names.get(k),
+                        figures.getOrDefault("deliveries_per_second", Double.NaN), figures.getOrDefault("latency_p99", Double.NaN),
+                        figures.getOrDefault("server_cpu_cores", Double.NaN));
+            }
+        }
+        for (String metric : units.keySet()) {
+            for (int k = 0; k < names.size(); k++) {
+                double v = summary(metric, runs.get(k));
+                if (k == 0) {
+                    r.put(Target.Kind.ROLLCALL, metric, v, units.get(metric));
+                } else if (k == 1) {
+                    r.put(Target.Kind.REFERENCE, metric, v, units.get(metric));
+                } else {
+                    r.putThird(names.get(k), metric, v, units.get(metric));
+                }
+            }
+        }
+        if (rounds > 1) {
+            // How far apart the rounds were: (max - min) / median of each column's throughput.
+            for (int k = 0; k < names.size(); k++) {
+                double[] d = runs.get(k).stream().mapToDouble(f -> f.getOrDefault("deliveries_per_second", 0.0)).sorted().toArray();
+                r.param("spread_" + names.get(k).replace(' ', '_'), String.format(Locale.ROOT, "%.2f", (d[d.length - 1] - d[0]) / median(d)));
             }
         }
         return r;
+    }
+
+    /** Losses add up over rounds (any loss must show); everything else is the median. */
+    private static double summary(String metric, List<Map<String, Double>> runs) {
+        double[] values = runs.stream().mapToDouble(f -> f.getOrDefault(metric, Double.NaN)).sorted().toArray();
+        return metric.contains("lost") ? java.util.Arrays.stream(values).sum() : median(values);
+    }
+
+    private static double median(double[] sorted) {
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
     /**
@@ -46,6 +130,11 @@ final class FanoutScenario {
      * {@code ports} and the publisher on the first.
      */
     void measure(Target.Kind kind, List<Integer> ports, LoadClient client, Result r) throws Exception {
+        measure(ports, client, (m, v, u) -> r.put(kind, m, v, u), null);
+    }
+
+    /** As above, into {@code out}; with {@code cpuNanos} (the server's CPU time so far) also the CPU it spent. */
+    void measure(List<Integer> ports, LoadClient client, Sink out, LongSupplier cpuNanos) throws Exception {
         int n = o.subscribers;
         String channel = "fanout";
         AtomicLongArray lastSeq = new AtomicLongArray(n);
@@ -87,22 +176,28 @@ final class FanoutScenario {
         Swarm.await(attached, "subscribers attached");
         WireConnection pub = Swarm.connect(client, ports.get(0), 1, o.format, i -> Swarm.query("pub"), (i, pm) -> { }).get(0);
 
+        // Warm-up, not measured: the same load for a while, so the JIT has compiled the hot path (its compiler
+        // threads otherwise take more CPU than the event loops in a short run, far more for the larger server).
+        long seq = pump(pub, channel, 0, Math.min(o.seconds, WARMUP_SECONDS), delivered, n);
+        drain(delivered, seq * n);
+
         // (a) throughput with a bounded in-flight window.
-        long seq = 0;
+        long before0 = delivered.get();
+        long cpuBefore = cpuNanos == null ? -1 : cpuNanos.getAsLong();
         long start = System.nanoTime();
-        long end = start + (long) (o.seconds * 1e9);
-        while (System.nanoTime() < end) {
-            if (seq - delivered.get() / n >= o.window) {
-                Thread.onSpinWait();
-                continue;
-            }
-            publish(pub, channel, seq++);
-        }
-        long published = seq;
-        drain(delivered, published * n);
+        seq = pump(pub, channel, seq, o.seconds, delivered, n);
+        drain(delivered, seq * n);
         double elapsed = (System.nanoTime() - start) / 1e9;
-        r.put(kind, "deliveries_per_second", delivered.get() / elapsed, "1/s");
-        r.put(kind, "lost_or_duplicated", (published * n - delivered.get()) + violations.get(), "msgs");
+        long cpuAfter = cpuNanos == null ? -1 : cpuNanos.getAsLong();
+        long got = delivered.get() - before0;
+        out.put("deliveries_per_second", got / elapsed, "1/s");
+        out.put("lost_or_duplicated", (seq * n - delivered.get()) + violations.get(), "msgs");
+        if (cpuBefore >= 0 && cpuAfter >= 0) {
+            // The server's own CPU for the throughput phase: what it spends per delivery does not depend on
+            // how much of the shared cores the load client and everything else took meanwhile.
+            out.put("server_cpu_cores", (cpuAfter - cpuBefore) / 1e9 / elapsed, "cores");
+            out.put("server_cpu_per_delivery", (cpuAfter - cpuBefore) / (double) Math.max(1, got), "ns");
+        }
 
         // (b) latency at a fixed delivery rate.
         double msgsPerSecond = (double) o.latencyRate / n;
@@ -123,10 +218,23 @@ final class FanoutScenario {
             next += interval;
         }
         drain(delivered, before + sent * n);
-        r.put(kind, "latency_p50", latency.getValueAtPercentile(50) / 1e6, "ms");
-        r.put(kind, "latency_p99", latency.getValueAtPercentile(99) / 1e6, "ms");
-        r.put(kind, "latency_p99.9", latency.getValueAtPercentile(99.9) / 1e6, "ms");
-        r.put(kind, "latency_lost", (before + sent * n) - delivered.get(), "msgs");
+        out.put("latency_p50", latency.getValueAtPercentile(50) / 1e6, "ms");
+        out.put("latency_p99", latency.getValueAtPercentile(99) / 1e6, "ms");
+        out.put("latency_p99.9", latency.getValueAtPercentile(99.9) / 1e6, "ms");
+        out.put("latency_lost", (before + sent * n) - delivered.get(), "msgs");
+    }
+
+    /** Publishes for {@code seconds}, at most {@code window} messages ahead of the slowest; returns the next seq. */
+    private long pump(WireConnection pub, String channel, long seq, double seconds, AtomicLong delivered, int n) {
+        long end = System.nanoTime() + (long) (seconds * 1e9);
+        while (System.nanoTime() < end) {
+            if (seq - delivered.get() / n >= o.window) {
+                Thread.onSpinWait();
+                continue;
+            }
+            publish(pub, channel, seq++);
+        }
+        return seq;
     }
 
     private static void publish(WireConnection pub, String channel, long seq) {

@@ -8,6 +8,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.epoll.Epoll;
@@ -24,6 +25,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.AttributeKey;
+import io.netty.util.internal.PlatformDependent;
 import io.rollcall.server.protocol.Action;
 import io.rollcall.server.protocol.ConnectionDetails;
 import io.rollcall.server.protocol.Flags;
@@ -36,17 +38,31 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Queue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The practical limit of the machine for the same workload: a bare Netty WebSocket server that rebroadcasts
- * each MESSAGE or PRESENCE frame it receives, as received (pre-encoded bytes shared by every recipient), to
- * every socket attached to the channel, with flushes consolidated so queued frames go out in one write. It
- * speaks just enough of the protocol for the load client (CONNECTED, ATTACHED, ACK, a SYNC of stored presence)
- * and does nothing else: no auth, no validation, no presence set, no occupancy.
+ * The practical limit of the machine for the same workload: a bare Netty WebSocket server that fans each MESSAGE
+ * or PRESENCE it receives out to every socket attached to the channel. It speaks just enough of the protocol for
+ * the load client (CONNECTED, ATTACHED, ACK, a SYNC of stored presence) and does nothing else: no auth, no
+ * validation, no presence set, no occupancy, no history, no resume.
+ *
+ * <p>{@link Mode#LIMIT} (the default) is the fastest fan-out we know how to write on Netty, the bar for Rollcall:
+ * each message is stamped as Rollcall stamps it (id, connectionId, timestamp, channelSerial) and encoded once per
+ * wire format, already framed; a recipient's frames go into its own lock-free queue (no allocation per delivery)
+ * and the socket's own event loop drains it, every frame queued since the last turn merged into one buffer and
+ * one write. A loop is woken at most once per turn, whatever the number of its sockets with frames waiting.
+ *
+ * <p>{@link Mode#BROADCAST} is the earlier reference, kept so the two can be compared in one run: the received
+ * bytes, as received, written and flushed to each recipient from the publisher's thread (one cross-thread task
+ * per recipient on another loop), with flushes consolidated.
  */
 public final class ReferenceServer implements AutoCloseable {
+    public enum Mode { LIMIT, BROADCAST }
+
     private static final AttributeKey<WireFormat> FORMAT = AttributeKey.valueOf("format");
+    private static final AttributeKey<Outlet> OUTLET = AttributeKey.valueOf("outlet");
 
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
@@ -55,9 +71,19 @@ public final class ReferenceServer implements AutoCloseable {
     private final Map<String, List<Channel>> presenceSubscribers = new ConcurrentHashMap<>();
     private final Map<String, List<PresenceMessage>> presence = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
+    private final Mode mode;
+    /** LIMIT: each channel's recipients and serial. */
+    private final Map<String, Audience> audiences = new ConcurrentHashMap<>();
+    private final Map<String, Audience> presenceAudiences = new ConcurrentHashMap<>();
+    private final Map<EventLoop, Turn> turns = new ConcurrentHashMap<>();
     private Channel server;
 
     public ReferenceServer(int eventLoops) {
+        this(eventLoops, Mode.LIMIT);
+    }
+
+    public ReferenceServer(int eventLoops, Mode mode) {
+        this.mode = mode;
         boolean epoll = Epoll.isAvailable();
         boss = epoll ? new EpollEventLoopGroup(1) : new NioEventLoopGroup(1);
         workers = epoll ? new EpollEventLoopGroup(eventLoops) : new NioEventLoopGroup(eventLoops);
@@ -71,7 +97,9 @@ public final class ReferenceServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new FlushConsolidationHandler(256, true));
+                        if (mode == Mode.BROADCAST) {
+                            ch.pipeline().addLast(new FlushConsolidationHandler(256, true));
+                        }
                         ch.pipeline().addLast(new HttpServerCodec());
                         ch.pipeline().addLast(new HttpObjectAggregator(65536));
                         ch.pipeline().addLast(new WebSocketServerProtocolHandler("/", null, false, 16 << 20, false, true));
@@ -90,6 +118,8 @@ public final class ReferenceServer implements AutoCloseable {
                 ctx.channel().attr(FORMAT).set(f);
                 ProtocolMessage pm = new ProtocolMessage(Action.CONNECTED);
                 pm.connectionId = "ref" + ids.incrementAndGet();
+                Channel ch = ctx.channel();
+                ch.attr(OUTLET).set(new Outlet(ch, f, pm.connectionId, turns.computeIfAbsent(ch.eventLoop(), Turn::new)));
                 pm.connectionDetails = new ConnectionDetails("*", pm.connectionId + "!k", 65536, 524288, 1_000_000, 120000, 15000, "reference");
                 send(ctx.channel(), pm);
             }
@@ -112,6 +142,13 @@ public final class ReferenceServer implements AutoCloseable {
                     if (pm.action == Action.PRESENCE) {
                         presence.computeIfAbsent(pm.channel, c -> new CopyOnWriteArrayList<>()).addAll(pm.presence);
                     }
+                    if (mode == Mode.LIMIT) {
+                        Audience a = (pm.action == Action.PRESENCE ? presenceAudiences : audiences).get(pm.channel);
+                        if (a != null) {
+                            a.fanOut(pm, ctx.channel().attr(OUTLET).get().connectionId);
+                        }
+                        return;
+                    }
                     broadcast(pm.action == Action.PRESENCE ? presenceSubscribers : channels, pm.channel, bytes, f);
                 }
                 case Action.CLOSE -> {
@@ -130,14 +167,32 @@ public final class ReferenceServer implements AutoCloseable {
             for (List<Channel> members : presenceSubscribers.values()) {
                 members.remove(ctx.channel());
             }
+            Outlet o = ctx.channel().attr(OUTLET).get();
+            if (o != null) {
+                for (Audience a : audiences.values()) {
+                    a.members.remove(o);
+                }
+                for (Audience a : presenceAudiences.values()) {
+                    a.members.remove(o);
+                }
+            }
         }
     }
 
     private void attach(Channel ch, ProtocolMessage pm) {
-        channels.computeIfAbsent(pm.channel, c -> new CopyOnWriteArrayList<>()).add(ch);
         int modes = (pm.flags & Flags.MODE_ALL) == 0 ? Flags.MODE_DEFAULT : pm.flags & Flags.MODE_ALL;
-        if (Flags.has(modes, Flags.PRESENCE_SUBSCRIBE)) {
-            presenceSubscribers.computeIfAbsent(pm.channel, c -> new CopyOnWriteArrayList<>()).add(ch);
+        if (mode == Mode.LIMIT) {
+            // Added before ATTACHED is written: a frame fanned out meanwhile is drained on this loop, after it.
+            Outlet o = ch.attr(OUTLET).get();
+            audiences.computeIfAbsent(pm.channel, c -> new Audience()).members.add(o);
+            if (Flags.has(modes, Flags.PRESENCE_SUBSCRIBE)) {
+                presenceAudiences.computeIfAbsent(pm.channel, c -> new Audience()).members.add(o);
+            }
+        } else {
+            channels.computeIfAbsent(pm.channel, c -> new CopyOnWriteArrayList<>()).add(ch);
+            if (Flags.has(modes, Flags.PRESENCE_SUBSCRIBE)) {
+                presenceSubscribers.computeIfAbsent(pm.channel, c -> new CopyOnWriteArrayList<>()).add(ch);
+            }
         }
         List<PresenceMessage> members = Flags.has(modes, Flags.PRESENCE_SUBSCRIBE) ? presence.getOrDefault(pm.channel, List.of()) : List.of();
         ProtocolMessage attached = ProtocolMessage.of(Action.ATTACHED, pm.channel);
@@ -153,6 +208,137 @@ public final class ReferenceServer implements AutoCloseable {
                 sync.presence = new ArrayList<>(all.subList(from, to));
                 sync.channelSerial = "ref:" + (to < all.size() ? Integer.toString(to) : "");
                 send(ch, sync);
+            }
+        }
+    }
+
+    /** LIMIT: a channel's recipients, and its serial. */
+    private static final class Audience {
+        final List<Outlet> members = new CopyOnWriteArrayList<>();
+        private long serial;
+
+        /** Stamps the message as Rollcall does, encodes and frames it once per format, queues it for each member. */
+        synchronized void fanOut(ProtocolMessage pm, String from) {
+            long now = System.currentTimeMillis();
+            pm.connectionId = from;
+            pm.timestamp = now;
+            pm.channelSerial = Long.toString(++serial, 36);
+            pm.id = from + ':' + pm.msgSerial;
+            pm.msgSerial = null;
+            if (pm.messages != null) {
+                for (int i = 0; i < pm.messages.size(); i++) {
+                    io.rollcall.server.protocol.Message m = pm.messages.get(i);
+                    m.id = pm.id + ':' + i;
+                    m.connectionId = from;
+                    m.timestamp = now;
+                }
+            }
+            byte[] json = null;
+            byte[] msgpack = null;
+            for (Outlet o : members) {
+                byte[] frame;
+                if (o.format == WireFormat.JSON) {
+                    frame = json != null ? json : (json = framed(ProtocolCodec.of(WireFormat.JSON).encode(pm), true));
+                } else {
+                    frame = msgpack != null ? msgpack : (msgpack = framed(ProtocolCodec.of(WireFormat.MSGPACK).encode(pm), false));
+                }
+                o.offer(frame);
+            }
+        }
+    }
+
+    /** A complete unmasked WebSocket frame (server to client): FIN, opcode, length, payload. */
+    static byte[] framed(byte[] payload, boolean text) {
+        int n = payload.length;
+        int header = n < 126 ? 2 : n <= 0xFFFF ? 4 : 10;
+        byte[] f = new byte[header + n];
+        f[0] = (byte) (0x80 | (text ? 0x1 : 0x2));
+        if (n < 126) {
+            f[1] = (byte) n;
+        } else if (n <= 0xFFFF) {
+            f[1] = 126;
+            f[2] = (byte) (n >>> 8);
+            f[3] = (byte) n;
+        } else {
+            f[1] = 127;
+            for (int i = 0; i < 8; i++) {
+                f[2 + i] = (byte) ((long) n >>> (56 - 8 * i));
+            }
+        }
+        System.arraycopy(payload, 0, f, header, n);
+        return f;
+    }
+
+    /**
+     * LIMIT: one socket's outbound side. Any thread queues frames; the socket's own loop writes them, all that
+     * are queued at once in one buffer.
+     */
+    private static final class Outlet {
+        final Channel ch;
+        final WireFormat format;
+        final String connectionId;
+        final Turn turn;
+        final Queue<byte[]> frames = PlatformDependent.newMpscQueue(16, 1 << 20);
+        final AtomicBoolean scheduled = new AtomicBoolean();
+
+        Outlet(Channel ch, WireFormat format, String connectionId, Turn turn) {
+            this.ch = ch;
+            this.format = format;
+            this.connectionId = connectionId;
+            this.turn = turn;
+        }
+
+        void offer(byte[] frame) {
+            frames.offer(frame);
+            if (!scheduled.get() && scheduled.compareAndSet(false, true)) {
+                turn.ready(this);
+            }
+        }
+
+        /** On the socket's loop. */
+        void drain(List<byte[]> scratch) {
+            scheduled.set(false);
+            int size = 0;
+            for (byte[] f; (f = frames.poll()) != null; ) {
+                scratch.add(f);
+                size += f.length;
+            }
+            if (scratch.isEmpty()) {
+                return;
+            }
+            ByteBuf out = ch.alloc().directBuffer(size);
+            for (int i = 0; i < scratch.size(); i++) {
+                out.writeBytes(scratch.get(i));
+            }
+            scratch.clear();
+            // Raw bytes pass the WebSocket encoder untouched: they are frames already.
+            ch.writeAndFlush(out, ch.voidPromise());
+        }
+    }
+
+    /** LIMIT: one event loop's sockets with frames waiting; the loop runs one task for all of them. */
+    private static final class Turn implements Runnable {
+        final EventLoop loop;
+        final Queue<Outlet> ready = PlatformDependent.newMpscQueue();
+        final AtomicBoolean scheduled = new AtomicBoolean();
+        final List<byte[]> scratch = new ArrayList<>();
+
+        Turn(EventLoop loop) {
+            this.loop = loop;
+        }
+
+        void ready(Outlet o) {
+            ready.offer(o);
+            if (!scheduled.get() && scheduled.compareAndSet(false, true)) {
+                loop.execute(this);
+            }
+        }
+
+        @Override
+        public void run() {
+            scheduled.set(false);
+            for (Outlet o; (o = ready.poll()) != null; ) {
+                o.drain(scratch);
             }
         }
     }
@@ -190,9 +376,11 @@ public final class ReferenceServer implements AutoCloseable {
         boss.shutdownGracefully(0, 500, java.util.concurrent.TimeUnit.MILLISECONDS).syncUninterruptibly();
     }
 
-    /** {@code ReferenceServer <port> [eventLoops]}: run it as its own process, as the bench does. */
+    /** {@code ReferenceServer <port> [eventLoops] [limit|broadcast]}: run it as its own process, as the bench does. */
     public static void main(String[] args) throws Exception {
-        ReferenceServer s = new ReferenceServer(args.length > 1 ? Integer.parseInt(args[1]) : Runtime.getRuntime().availableProcessors());
+        int loops = args.length > 1 && Integer.parseInt(args[1]) > 0 ? Integer.parseInt(args[1]) : Runtime.getRuntime().availableProcessors();
+        Mode mode = args.length > 2 ? Mode.valueOf(args[2].toUpperCase(java.util.Locale.ROOT)) : Mode.LIMIT;
+        ReferenceServer s = new ReferenceServer(loops, mode);
         int port = s.start(Integer.parseInt(args[0]));
         System.out.println("reference: listening on 127.0.0.1:" + port);
         System.out.flush();

@@ -17,13 +17,15 @@ public final class Report {
 
     public static void print(Result r, PrintStream out) {
         out.printf(Locale.ROOT, "%n== %s %s%n", r.scenario, r.parameters);
-        out.printf(Locale.ROOT, "%-34s %16s %16s %8s%n", "metric", r.firstColumn, r.secondColumn, "ratio");
+        String third = r.thirdColumn == null ? "" : String.format(Locale.ROOT, " %20s", r.thirdColumn);
+        out.printf(Locale.ROOT, "%-34s %16s %16s %8s%s%n", "metric", r.firstColumn, r.secondColumn, "ratio", third);
         for (String metric : r.units.keySet()) {
             Double a = r.rollcall.get(metric);
             Double b = r.reference.get(metric);
             double ratio = r.ratio(metric);
-            out.printf(Locale.ROOT, "%-34s %16s %16s %8s%n", metric + " (" + r.units.get(metric) + ")",
-                    fmt(a), fmt(b), Double.isNaN(ratio) ? "-" : String.format(Locale.ROOT, "%.2f", ratio));
+            String c = r.thirdColumn == null ? "" : String.format(Locale.ROOT, " %20s", fmt(r.third.get(metric)));
+            out.printf(Locale.ROOT, "%-34s %16s %16s %8s%s%n", metric + " (" + r.units.get(metric) + ")",
+                    fmt(a), fmt(b), Double.isNaN(ratio) ? "-" : String.format(Locale.ROOT, "%.2f", ratio), c);
         }
     }
 
@@ -44,9 +46,13 @@ public final class Report {
             m.put("scenario", r.scenario);
             m.put("parameters", r.parameters);
             m.put("units", r.units);
-            m.put("columns", List.of(r.firstColumn, r.secondColumn));
+            m.put("columns", r.thirdColumn == null ? List.of(r.firstColumn, r.secondColumn)
+                    : List.of(r.firstColumn, r.secondColumn, r.thirdColumn));
             m.put("rollcall", r.rollcall);
             m.put("reference", r.reference);
+            if (r.thirdColumn != null) {
+                m.put(r.thirdColumn, r.third);
+            }
             Map<String, Double> ratios = new LinkedHashMap<>();
             for (String k : r.units.keySet()) {
                 double x = r.ratio(k);

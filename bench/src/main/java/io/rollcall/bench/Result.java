@@ -13,6 +13,9 @@ public final class Result {
     /** What the two columns hold: Rollcall and the bare reference, unless a scenario compares otherwise. */
     public String firstColumn = "rollcall";
     public String secondColumn = "reference";
+    /** An optional third column shown beside the two (no ratio), e.g. an earlier reference; null when absent. */
+    public String thirdColumn;
+    public final Map<String, Double> third = new LinkedHashMap<>();
 
     public Result(String scenario) {
         this.scenario = scenario;
@@ -32,6 +35,12 @@ public final class Result {
     public void put(Target.Kind kind, String metric, double value, String unit) {
         (kind == Target.Kind.ROLLCALL ? rollcall : reference).put(metric, value);
         units.put(metric, unit);
+    }
+
+    public void putThird(String column, String metric, double value, String unit) {
+        thirdColumn = column;
+        third.put(metric, value);
+        units.putIfAbsent(metric, unit);
     }
 
     /** Rollcall / reference, or NaN when the reference has no such figure. */

@@ -49,6 +49,11 @@ public final class Target implements AutoCloseable {
             throws IOException {
         List<String> cmd = new ArrayList<>(List.of(java()));
         cmd.addAll(jvmOptions);
+        // e.g. -Drollcall.bench.serverJvmArgs=-XX:StartFlightRecording=filename=rollcall.jfr to profile the server.
+        String extra = System.getProperty("rollcall.bench.serverJvmArgs", "").trim();
+        if (!extra.isEmpty()) {
+            cmd.addAll(List.of(extra.split("\\s+")));
+        }
         cmd.addAll(List.of("-jar", serverJar, "serve", "--port", "0", "--key", KEY,
                 "--limit", "maxInboundRate=1000000", "--limit", "outboundQueueMessages=200000",
                 "--limit", "maxPresenceMembers=100000", "--limit", "maxChannelsPerConnection=100000"));
@@ -61,8 +66,18 @@ public final class Target implements AutoCloseable {
     }
 
     public static Target reference() throws IOException {
+        return reference(ReferenceServer.Mode.LIMIT);
+    }
+
+    /** The reference in the given mode: LIMIT (the bar) or BROADCAST (the earlier, slower reference). */
+    public static Target reference(ReferenceServer.Mode mode) throws IOException {
         return start(Kind.REFERENCE, List.of(java(), "-Xmx4g", "-cp", System.getProperty("java.class.path"),
-                ReferenceServer.class.getName(), "0"));
+                ReferenceServer.class.getName(), "0", "0", mode.name().toLowerCase(java.util.Locale.ROOT)));
+    }
+
+    /** CPU time the target process has used so far (user + system), in nanoseconds; -1 if unknown. */
+    public long cpuNanos() {
+        return process.toHandle().info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(-1L);
     }
 
     private static String java() {

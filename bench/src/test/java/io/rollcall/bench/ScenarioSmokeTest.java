@@ -15,7 +15,21 @@ class ScenarioSmokeTest {
 
     @Test
     void fanout() throws Exception {
-        assertEveryMessageOnce(new FanoutScenario(new FanoutScenario.Options(20, 0.5, 10, 2000, WireFormat.JSON)).run(SERVER_JAR));
+        Result r = new FanoutScenario(new FanoutScenario.Options(20, 0.5, 10, 2000, WireFormat.JSON)).run(SERVER_JAR);
+        assertEveryMessageOnce(r);
+        // The earlier reference, beside the two, delivers everything too.
+        assertThat(r.thirdColumn).isEqualTo(FanoutScenario.BROADCAST_COLUMN);
+        assertThat(r.third.get("lost_or_duplicated")).isZero();
+        assertThat(r.rollcall.get("server_cpu_per_delivery")).isPositive();
+    }
+
+    @Test
+    void fanoutMsgpackAlternatingRounds() throws Exception {
+        Result r = new FanoutScenario(new FanoutScenario.Options(20, 0.3, 10, 2000, WireFormat.MSGPACK), 2, false).run(SERVER_JAR);
+        assertEveryMessageOnce(r);
+        assertThat(r.reference.get("latency_lost")).isZero();
+        assertThat(r.thirdColumn).isNull();
+        assertThat(r.parameters).containsKeys("spread_rollcall", "spread_reference");
     }
 
     static void assertEveryMessageOnce(Result r) {

@@ -31,6 +31,8 @@ public final class Channel {
     private final String name;
     private final ChannelKey key;
     private final Map<Connection, Attachment> attachments = new HashMap<>();
+    /** The attachments as an array for the fan-out (iterating a large HashMap costs more than the delivery); null when stale. */
+    private Attachment[] fanOut;
     private final PresenceSet presence = new PresenceSet();
     /** Presence events applied to the set but not yet handed out; see {@link #sendPresence()}. */
     private final PresenceBatch pendingPresence = new PresenceBatch();
@@ -111,6 +113,7 @@ public final class Channel {
         if (a == null) {
             a = new Attachment(conn, this);
             attachments.put(conn, a);
+            fanOut = null;
         } else {
             occupancy.addAttachment(a.modes, -1);
             occupancyEvents.removeSubscriber(a);
@@ -431,6 +434,7 @@ public final class Channel {
     synchronized boolean detach(Connection conn) {
         sendPresence();
         Attachment a = attachments.remove(conn);
+        fanOut = null;
         if (a == null) {
             return pendingAttaches.remove(conn) != null;
         }
@@ -470,7 +474,11 @@ public final class Channel {
         }
         // Annotations (Chat's raw reactions) go only to those that asked for them.
         int mode = message.message().action == Action.ANNOTATION ? Flags.ANNOTATION_SUBSCRIBE : Flags.SUBSCRIBE;
-        for (Attachment a : attachments.values()) {
+        Attachment[] all = fanOut;
+        if (all == null) {
+            fanOut = all = attachments.values().toArray(new Attachment[0]);
+        }
+        for (Attachment a : all) {
             if (!a.has(mode)) {
                 continue;
             }

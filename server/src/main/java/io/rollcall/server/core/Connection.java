@@ -50,8 +50,11 @@ public final class Connection {
     /** Channels whose traffic is held until re-attached; the shared empty set while none is (see {@link #awaitReattach}). */
     private Set<String> awaitingReattach = java.util.Collections.emptySet();
     private ArrayDeque<EncodedMessage> sent;
-    /** Highest serial per channel that {@link #sent} had to forget; null until it forgets one. */
-    private java.util.Map<String, Long> evicted;
+    /** Highest serial per channel that {@link #sent} had to forget (a cell, updated in place); null until it forgets one. */
+    private java.util.Map<String, long[]> evicted;
+    /** The cell of {@link #evicted} last updated, and its channel: most connections evict on one channel at a time. */
+    private String evictedChannel;
+    private long[] evictedCell;
     private boolean continuityLost;
     private ScheduledFuture<?> graceTimer;
     /** Ends the presence grace period while disconnected, when it is shorter than the connection state ttl. */
@@ -179,11 +182,18 @@ public final class Connection {
                 sent = new ArrayDeque<>();
             }
             if (sent.size() >= node.limits().replayMessages()) {
+                // Once full, every delivery forgets one: no boxing or map entry per delivery.
                 ProtocolMessage gone = sent.pollFirst().message();
                 if (evicted == null) {
                     evicted = new java.util.HashMap<>();
                 }
-                evicted.merge(gone.channel, serial(gone.channelSerial), Math::max);
+                long[] cell = gone.channel.equals(evictedChannel) ? evictedCell : evicted.get(gone.channel);
+                if (cell == null) {
+                    evicted.put(gone.channel, cell = new long[] {Long.MIN_VALUE});
+                }
+                evictedChannel = gone.channel;
+                evictedCell = cell;
+                cell[0] = Math.max(cell[0], serial(gone.channelSerial));
             }
             sent.addLast(message);
         }
@@ -191,8 +201,8 @@ public final class Connection {
 
     /** Whether a replay from the client's channelSerial is complete: nothing newer was forgotten. */
     synchronized boolean canReplay(String channel, String clientSerial) {
-        Long forgotten = evicted == null ? null : evicted.get(channel);
-        return forgotten == null || forgotten <= seenSerial(clientSerial);
+        long[] forgotten = evicted == null ? null : evicted.get(channel);
+        return forgotten == null || forgotten[0] <= seenSerial(clientSerial);
     }
 
     private static long seenSerial(String clientSerial) {
@@ -221,8 +231,9 @@ public final class Connection {
     private static long serial(String s) {
         try {
             // An attach serial carries its history point after a ':' (see Channel.attach).
+            // Parsed in place: this runs for every delivery once the replay memory is full.
             int colon = s.indexOf(':');
-            return Long.parseLong(colon < 0 ? s : s.substring(0, colon), 36);
+            return Long.parseLong(s, 0, colon < 0 ? s.length() : colon, 36);
         } catch (NumberFormatException e) {
             return Long.MIN_VALUE;
         }

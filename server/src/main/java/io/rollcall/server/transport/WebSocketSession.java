@@ -17,7 +17,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.rollcall.server.core.Connection;
 import io.rollcall.server.core.Node;
 import io.rollcall.server.core.Transport;
-import io.rollcall.server.metrics.AppMeters;
 import io.rollcall.server.protocol.AblyException;
 import io.rollcall.server.protocol.Action;
 import io.rollcall.server.protocol.EncodedMessage;
@@ -25,37 +24,51 @@ import io.rollcall.server.protocol.ErrorInfo;
 import io.rollcall.server.protocol.ProtocolCodec;
 import io.rollcall.server.protocol.ProtocolMessage;
 import io.rollcall.server.protocol.WireFormat;
+import io.netty.util.internal.PlatformDependent;
 import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One WebSocket: decodes inbound frames for the core and writes the core's outbound messages. Outbound
- * messages from any thread go through a bounded queue that the socket's event loop drains, writing every
- * queued frame and flushing once, so a burst costs one syscall rather than one per message. When the socket
- * cannot keep up and the queue reaches its bound, the client is disconnected (it resumes, and learns of the
- * gap with 80020) rather than letting memory grow.
+ * messages from any thread go through a bounded lock-free queue that the socket's own event loop drains (see
+ * {@link OutboundTurn}: one task per loop per turn, not one per message), every queued message framed into one
+ * buffer and one write, so a burst costs one syscall and no allocation per message. When the socket cannot keep
+ * up and the queue reaches its bound, the client is disconnected (it resumes, and learns of the gap with 80020)
+ * rather than letting memory grow.
  */
 final class WebSocketSession extends ChannelInboundHandlerAdapter implements Transport {
     private static final Logger log = LoggerFactory.getLogger(WebSocketSession.class);
     private static final EncodedMessage HEARTBEAT = new EncodedMessage(new ProtocolMessage(Action.HEARTBEAT));
     /** Queue marker: close the socket after what precedes it. */
     private static final EncodedMessage CLOSE = new EncodedMessage(new ProtocolMessage(Action.CLOSED));
+    /** One write carries at most about this many bytes, so writability is checked between writes. */
+    private static final int WRITE_BYTES = 64 * 1024;
 
     private final Node node;
     private final WireFormat format;
     private final ProtocolCodec codec;
     private final Channel socket;
     private final int queueLimit;
-    private final Queue<EncodedMessage> queue = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger queued = new AtomicInteger();
-    private final AtomicBoolean drainScheduled = new AtomicBoolean();
-    private final AtomicBoolean closing = new AtomicBoolean();
-    private final Runnable drain = this::drain;
+    private final OutboundTurn turn;
+    /** Many producers, one consumer at a time: the consumer side (drain, sweep, reclaim) holds {@link #consumer}. */
+    private final Queue<EncodedMessage> queue = PlatformDependent.newMpscQueue(16, MAX_QUEUE);
+    private final Object consumer = new Object();
+    /** Flags in the session itself (no object of their own to reach on every delivery): 0 or 1. */
+    private volatile int drainScheduled;
+    private volatile int closing;
+    private static final AtomicIntegerFieldUpdater<WebSocketSession> DRAIN_SCHEDULED =
+            AtomicIntegerFieldUpdater.newUpdater(WebSocketSession.class, "drainScheduled");
+    private static final AtomicIntegerFieldUpdater<WebSocketSession> CLOSING =
+            AtomicIntegerFieldUpdater.newUpdater(WebSocketSession.class, "closing");
     private volatile Connection connection;
+    /** Guarded by {@link #consumer}: the queue was swept for a retire or the socket's end; what follows is late. */
+    private boolean swept;
+    /** Guarded by {@link #consumer}: messages queued after the sweep, until their senders reclaim them. */
+    private java.util.Set<EncodedMessage> late;
+    /** Messages written to the socket whose writes have not completed yet, oldest first; event loop only. */
+    private java.util.ArrayDeque<EncodedMessage> inFlight;
     /** Whole read-idle intervals already answered with a ping since the last read; event loop only. */
     private int silentIntervals;
     /** System.nanoTime() of the last frame read and of the last flush of queued messages; event loop only. */
@@ -68,6 +81,8 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter implements Tra
     /** Our Close frame is out; touched only on the event loop. */
     private boolean closeSent;
     private static final long CLOSE_GRACE_MS = 1000;
+    /** The queue's own hard ceiling (a power of two); the configured bound is checked before it. */
+    private static final int MAX_QUEUE = 1 << 30;
 
     WebSocketSession(Node node, WireFormat format, Channel socket) {
         this.node = node;
@@ -75,6 +90,7 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter implements Tra
         this.codec = ProtocolCodec.of(format);
         this.socket = socket;
         this.queueLimit = node.limits().outboundQueueMessages();
+        this.turn = OutboundTurn.of(socket.eventLoop());
     }
 
     void bind(Connection connection) {
@@ -88,22 +104,54 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter implements Tra
 
     @Override
     public Outcome send(EncodedMessage message) {
-        if (closing.get()) {
+        if (closing != 0) {
             return Outcome.CLOSED;
         }
-        if (queued.incrementAndGet() > queueLimit) {
-            queued.decrementAndGet();
+        // size() reads the two indexes, no write: concurrent senders may pass the bound by one each.
+        if (queue.size() >= queueLimit) {
             slowConsumer();
             return Outcome.FULL;
         }
         queue.offer(message);
-        if (closing.get() && queue.remove(message)) {
-            // Retired while we queued: the caller routes the message elsewhere.
-            queued.decrementAndGet();
-            return Outcome.CLOSED;
+        if (closing != 0) {
+            return reclaim(message);
         }
         scheduleDrain();
         return Outcome.QUEUED;
+    }
+
+    /**
+     * The socket started closing while we queued. If its sweep ran before our message was in, the message is
+     * still in the queue (or taken by another late sender): CLOSED, the caller routes it elsewhere. Otherwise
+     * the sweep handed it back with the rest (or will): QUEUED.
+     */
+    private Outcome reclaim(EncodedMessage message) {
+        synchronized (consumer) {
+            if (!swept) {
+                return Outcome.QUEUED;
+            }
+            for (EncodedMessage m; (m = queue.poll()) != null; ) {
+                if (late == null) {
+                    late = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+                }
+                late.add(m);
+            }
+            return late != null && late.remove(message) ? Outcome.CLOSED : Outcome.QUEUED;
+        }
+    }
+
+    /** Takes what is queued (consumer side): later messages are late, left to their senders. */
+    private java.util.List<EncodedMessage> sweep() {
+        java.util.List<EncodedMessage> unsent = new java.util.ArrayList<>();
+        synchronized (consumer) {
+            swept = true;
+            for (EncodedMessage m; (m = queue.poll()) != null; ) {
+                if (m != CLOSE) {
+                    unsent.add(m);
+                }
+            }
+        }
+        return unsent;
     }
 
     @Override
@@ -113,14 +161,8 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter implements Tra
 
     @Override
     public java.util.List<EncodedMessage> retire(EncodedMessage farewell) {
-        closing.set(true);
-        java.util.List<EncodedMessage> unsent = new java.util.ArrayList<>();
-        for (EncodedMessage m; (m = queue.poll()) != null; ) {
-            if (m != CLOSE) {
-                unsent.add(m);
-            }
-        }
-        queued.set(0);
+        closing = 1;
+        java.util.List<EncodedMessage> unsent = sweep();
         socket.eventLoop().execute(() -> {
             if (farewell != null && !closeSent) {
                 socket.write(frame(farewell));
@@ -132,10 +174,9 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter implements Tra
 
     @Override
     public void sendAndClose(EncodedMessage message) {
-        if (!closing.compareAndSet(false, true)) {
+        if (!CLOSING.compareAndSet(this, 0, 1)) {
             return;
         }
-        queued.addAndGet(2);
         queue.offer(message);
         queue.offer(CLOSE);
         scheduleDrain();
@@ -143,86 +184,145 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter implements Tra
 
     @Override
     public void close() {
-        if (!closing.compareAndSet(false, true)) {
+        if (!CLOSING.compareAndSet(this, 0, 1)) {
             return;
         }
-        queued.incrementAndGet();
         queue.offer(CLOSE);
         scheduleDrain();
     }
 
     private void scheduleDrain() {
-        if (drainScheduled.compareAndSet(false, true)) {
-            socket.eventLoop().execute(drain);
+        if (drainScheduled == 0 && DRAIN_SCHEDULED.compareAndSet(this, 0, 1)) {
+            turn.join(this);
         }
     }
 
-    private void drain() {
-        drainScheduled.set(false);
+    /** On the event loop (the turn's task): writes what is queued, as few writes as the bound allows. */
+    void drain() {
+        drainScheduled = 0;
         int written = 0;
-        Connection c = connection;
-        AppMeters meters = c == null ? null : c.app().meters();
         long oldestPublish = 0;
-        EncodedMessage m;
-        while (socket.isWritable() || closing.get()) {
-            m = queue.poll();
-            if (m == null) {
-                break;
-            }
-            queued.decrementAndGet();
-            if (m == CLOSE) {
-                closeNormally();
-                queue.clear();
-                return;
-            }
-            socket.write(frame(m), new TrackedWrite(socket, this, m).addListener(RESCUE));
-            written++;
-            if (oldestPublish == 0) {
-                ProtocolMessage pm = m.message();
-                if (pm.action == Action.MESSAGE && pm.timestamp > 0) {
-                    oldestPublish = pm.timestamp;
+        boolean close = false;
+        while (!close && (socket.isWritable() || closing != 0)) {
+            ByteBuf out = null;
+            int n = 0;
+            synchronized (consumer) {
+                if (swept) {
+                    break;
+                }
+                for (EncodedMessage m; (out == null || out.readableBytes() < WRITE_BYTES) && (m = queue.poll()) != null; ) {
+                    if (m == CLOSE) {
+                        close = true;
+                        queue.clear();
+                        break;
+                    }
+                    byte[] payload = m.bytes(format);
+                    if (out == null) {
+                        out = socket.alloc().directBuffer(Math.max(256, payload.length + 10));
+                    }
+                    frameInto(out, payload);
+                    if (inFlight == null) {
+                        inFlight = new java.util.ArrayDeque<>();
+                    }
+                    inFlight.addLast(m);
+                    n++;
+                    if (oldestPublish == 0) {
+                        ProtocolMessage pm = m.message();
+                        if (pm.action == Action.MESSAGE && pm.timestamp > 0) {
+                            oldestPublish = pm.timestamp;
+                        }
+                    }
                 }
             }
+            if (n == 0) {
+                break;
+            }
+            // One promise per write, not per message: it settles every message of the write at once.
+            socket.write(out, new TrackedWrite(socket, this, n).addListener(SETTLE));
+            written += n;
         }
         if (written > 0) {
             socket.flush();
             lastWrite = System.nanoTime();
-            if (meters != null) {
-                meters.messagesOut(written);
-                if (oldestPublish > 0) {
-                    // One latency sample per flush, its oldest message (the batch's worst): a histogram record
-                    // costs ~0.2 µs, too much for every delivery of a fan-out.
-                    meters.delivered(System.currentTimeMillis() - oldestPublish);
-                }
+            Connection c = connection;
+            if (c != null) {
+                // Counted per turn, not per socket: a fan-out turn drains thousands of sockets.
+                turn.count(c.app().meters(), written, oldestPublish);
             }
+        }
+        if (close) {
+            closeNormally();
         }
         // Not writable: channelWritabilityChanged resumes the drain once the socket catches up.
     }
 
-    /** A write that remembers its message, so a write the socket refuses can be handed back for a resume. */
-    private static final class TrackedWrite extends io.netty.channel.DefaultChannelPromise {
-        final WebSocketSession session;
-        final EncodedMessage message;
+    /**
+     * An unmasked WebSocket frame (server to client, RFC 6455 5.2): FIN, text for JSON and binary for msgpack
+     * (as the SDKs expect), the length, the payload. Written as bytes, it passes the frame encoder untouched.
+     */
+    private void frameInto(ByteBuf out, byte[] payload) {
+        int n = payload.length;
+        out.writeByte(0x80 | (format == WireFormat.JSON ? 0x1 : 0x2));
+        if (n < 126) {
+            out.writeByte(n);
+        } else if (n <= 0xFFFF) {
+            out.writeByte(126);
+            out.writeShort(n);
+        } else {
+            out.writeByte(127);
+            out.writeLong(n);
+        }
+        out.writeBytes(payload);
+    }
 
-        TrackedWrite(Channel channel, WebSocketSession session, EncodedMessage message) {
+    /**
+     * A write of {@code count} messages, the oldest {@code count} of {@link #inFlight}. Progressive, so that if
+     * the socket dies midway the messages whose frames were written whole are told from those that were not.
+     */
+    private static final class TrackedWrite extends io.netty.channel.DefaultChannelProgressivePromise {
+        final WebSocketSession session;
+        final int count;
+        /** Bytes of this write that reached the kernel. */
+        long progress;
+
+        TrackedWrite(Channel channel, WebSocketSession session, int count) {
             super(channel);
             this.session = session;
-            this.message = message;
+            this.count = count;
+        }
+
+        @Override
+        public boolean tryProgress(long progress, long total) {
+            this.progress = progress;
+            return super.tryProgress(progress, total);
         }
     }
 
-    /** Messages whose write failed (they never reached the kernel), in order; event loop only; null until one fails. */
-    private java.util.ArrayDeque<EncodedMessage> failedWrites;
+    /** Messages whose write failed (they never reached the kernel), in order; event loop only. */
+    private final java.util.ArrayDeque<EncodedMessage> failedWrites = new java.util.ArrayDeque<>();
 
-    private static final io.netty.util.concurrent.GenericFutureListener<io.netty.util.concurrent.Future<Void>> RESCUE = f -> {
-        if (!f.isSuccess()) {
-            TrackedWrite w = (TrackedWrite) f;
-            if (w.session.failedWrites == null) {
-                w.session.failedWrites = new java.util.ArrayDeque<>();
+    /**
+     * Writes settle in order. A failed one's messages, from the first whose frame did not reach the kernel
+     * whole, are kept to be handed back for a resume.
+     */
+    private static final io.netty.util.concurrent.GenericFutureListener<io.netty.util.concurrent.Future<Void>> SETTLE = f -> {
+        TrackedWrite w = (TrackedWrite) f;
+        WebSocketSession s = w.session;
+        long end = 0;
+        for (int i = 0; i < w.count; i++) {
+            EncodedMessage m = s.inFlight.pollFirst();
+            if (!f.isSuccess() && m != null) {
+                end += frameSize(m.bytes(s.format).length);
+                if (end > w.progress) {
+                    s.failedWrites.add(m);
+                }
             }
-            w.session.failedWrites.add(w.message);
         }
     };
+
+    private static int frameSize(int payload) {
+        return payload + (payload < 126 ? 2 : payload <= 0xFFFF ? 4 : 10);
+    }
 
     private WebSocketFrame frame(EncodedMessage m) {
         ByteBuf payload = Unpooled.wrappedBuffer(m.bytes(format));
@@ -246,7 +346,7 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter implements Tra
     }
 
     private void slowConsumer() {
-        if (!closing.compareAndSet(false, true)) {
+        if (!CLOSING.compareAndSet(this, 0, 1)) {
             return;
         }
         node.telemetry().error(80020);
@@ -257,8 +357,9 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter implements Tra
                     .log("slow consumer: outbound queue full ({} messages); disconnecting with 80020", queueLimit);
         }
         socket.eventLoop().execute(() -> {
-            queue.clear();
-            queued.set(0);
+            synchronized (consumer) {
+                queue.clear();
+            }
             ProtocolMessage pm = ProtocolMessage.error(Action.DISCONNECTED, null,
                     new ErrorInfo(80020, 400, "Continuity loss: the client did not keep up with its messages"));
             socket.write(frame(new EncodedMessage(pm)));
@@ -348,22 +449,16 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter implements Tra
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        closing.set(true);
+        closing = 1;
         if (idleSweep != null) {
             idleSweep.remove(this);
         }
         // Whatever never reached the socket is handed back, so a resume can still deliver it: writes the
-        // socket refused first (they are older), then what was still queued.
-        java.util.List<EncodedMessage> unsent = new java.util.ArrayList<>();
-        if (failedWrites != null) {
-            unsent.addAll(failedWrites);
-            failedWrites = null;
-        }
-        for (EncodedMessage m; (m = queue.poll()) != null; ) {
-            if (m != CLOSE) {
-                unsent.add(m);
-            }
-        }
+        // socket refused first (they are older), then what was still queued. Writes still pending fail at the
+        // close, before this, so their messages are among the refused.
+        java.util.List<EncodedMessage> unsent = new java.util.ArrayList<>(failedWrites);
+        failedWrites.clear();
+        unsent.addAll(sweep());
         Connection c = connection;
         if (c != null) {
             node.transportClosed(c, this, unsent);
