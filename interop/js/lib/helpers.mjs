@@ -163,3 +163,39 @@ export async function rawSocket(query) {
     closed() { return until(() => closeCode !== null && { code: closeCode }, 'socket close'); },
   };
 }
+
+/**
+ * A timed record of what a client saw, for a test to print when it fails: note() lines, state changes of
+ * what it follow()s (with reasons), and, through sdkLog (spread into the client options), every protocol
+ * message the SDK sent or received.
+ */
+export function timeline() {
+  const t0 = Date.now();
+  const lines = [];
+  const note = (what) => lines.push(`${String(Date.now() - t0).padStart(6)} ms  ${what}`);
+  const reason = (r) => (r ? ` (${r.code} ${r.message})` : '');
+  return {
+    note,
+    sdkLog: {
+      logLevel: 4,
+      logHandler: (msg) => {
+        if (msg.includes('received on') || msg.includes('sending msg')) {
+          note(msg.replace(/^Ably: /, '').slice(0, 400));
+        }
+      },
+    },
+    follow(emitter, what) {
+      emitter.on((change) => note(`${what} ${change.previous} -> ${change.current}`
+        + `${change.resumed !== undefined ? ` resumed=${change.resumed}` : ''}${reason(change.reason)}`));
+    },
+    /** Runs the checks; on failure, adds the summary and the timeline to the error. */
+    async explain(checks, summary = () => '') {
+      try {
+        await checks();
+      } catch (e) {
+        e.message = `${e.message}\n${summary()}\n--- timeline ---\n${lines.join('\n')}`;
+        throw e;
+      }
+    },
+  };
+}

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import {
-  FORMATS, KEY, LIMITED_KEY, OTHER_APP_KEY, connected, rest, unique, until, rejection, tcpProxy,
+  FORMATS, KEY, LIMITED_KEY, OTHER_APP_KEY, connected, rest, unique, until, rejection, tcpProxy, timeline,
 } from '../lib/helpers.mjs';
 
 function jwt(claims, keyName, secret) {
@@ -143,25 +143,35 @@ for (const format of FORMATS) {
 
     it('resumes after a dropped transport with its connectionId and every message, in order', async () => {
       const proxy = await tcpProxy();
+      // What the subscriber saw, with times: printed on failure, so a rare failure says which message was
+      // late and what the SDK did (state changes with reasons, and every protocol message in and out).
+      const trace = timeline();
       try {
         const name = unique('resume');
-        const sub = await connected(format, { port: proxy.port, clientId: 'sub' });
+        const sub = await connected(format, { port: proxy.port, clientId: 'sub', ...trace.sdkLog });
         const pub = await connected(format, { clientId: 'pub' });
         const got = [];
-        await sub.channels.get(name).subscribe((m) => got.push(m.data));
+        const channel = sub.channels.get(name);
+        trace.follow(sub.connection, 'connection');
+        trace.follow(channel, 'channel');
+        await channel.subscribe((m) => { got.push(m.data); trace.note(`got ${m.data}`); });
         const id = sub.connection.id;
         let dropped = false;
         sub.connection.on('disconnected', () => { dropped = true; });
+        trace.note('cut');
         proxy.cut();
         const sent = [];
         for (let i = 0; i < 20; i += 1) {
           sent.push(`m${i}`);
           await pub.channels.get(name).publish('n', `m${i}`);
+          trace.note(`published m${i}`);
         }
-        await until(() => got.length >= 20 && sub.connection.state === 'connected', 'all 20 messages after resume');
-        assert.ok(dropped, 'the client saw its transport drop');
-        assert.deepEqual(got, sent);
-        assert.equal(sub.connection.id, id);
+        await trace.explain(async () => {
+          await until(() => got.length >= 20 && sub.connection.state === 'connected', 'all 20 messages after resume');
+          assert.ok(dropped, 'the client saw its transport drop');
+          assert.deepEqual(got, sent);
+          assert.equal(sub.connection.id, id);
+        }, () => `got ${JSON.stringify(got)}`);
         sub.close();
         pub.close();
       } finally {
