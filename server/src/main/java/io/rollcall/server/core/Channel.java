@@ -146,15 +146,22 @@ public final class Channel {
                 | (backlog ? Flags.HAS_BACKLOG : 0);
         attached.channelSerial = Long.toString(serial, 36) + ':' + a.historyCut;
         attached.params = req.params().isEmpty() ? null : req.params();
-        conn.deliver(new EncodedMessage(attached));
-        if (syncFollows) {
-            sendSync(conn);
+        // ATTACHED, what follows it, and the release of the channel's held traffic go to one socket, as one step
+        // against its loss or replacement (transportLost, resumeOn). An attach can be answered off the socket's
+        // event loop (on Redis, once the channel's seed is in, on the engine's thread): its release must not undo
+        // the hold that a loss in between put on the channel for the resume's re-attach, which let traffic out
+        // before that ATTACHED (the SDKs drop it, RTL17) and left what was held meanwhile held past it.
+        synchronized (conn) {
+            conn.deliver(new EncodedMessage(attached));
+            if (syncFollows) {
+                sendSync(conn);
+            }
+            if (resumed) {
+                // What was sent before the socket died but never arrived: newer than the client's channelSerial.
+                conn.replaySince(name, req.channelSerial());
+            }
+            conn.releaseHeld(name);
         }
-        if (resumed) {
-            // What was sent before the socket died but never arrived: newer than the client's channelSerial.
-            conn.replaySince(name, req.channelSerial());
-        }
-        conn.releaseHeld(name);
         List<EncodedMessage> inFlight = fresh && a.has(Flags.SUBSCRIBE) ? unstoredFor(conn) : List.of();
         if (rewinding) {
             rewind(conn, rewind, rewindFrom, a.historyCut, inFlight);

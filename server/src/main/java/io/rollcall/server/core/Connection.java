@@ -294,38 +294,48 @@ public final class Connection {
         releaseHeld(channel, List.of());
     }
 
-    /** Sends {@code first}, then what was held for the channel, and stops holding it (unless it was let go). */
+    /**
+     * Sends {@code first}, then what was held for the channel, and stops holding it (unless it was let go).
+     * Without a socket (it went since the ATTACHED was handed over) the channel stays held, {@code first} ahead
+     * of the rest: the resume's re-attach releases it all.
+     */
     synchronized void releaseHeld(String channel, List<EncodedMessage> first) {
-        if (!stopAwaiting(channel)) {
+        if (!awaitingReattach.contains(channel)) {
             return;
         }
         Transport t = transport;
-        if (t != null) {
-            for (EncodedMessage m : first) {
-                send(t, m);
+        if (t == null) {
+            if (!first.isEmpty()) {
+                if (resumeBuffer == null) {
+                    resumeBuffer = new ArrayDeque<>();
+                }
+                for (int i = first.size() - 1; i >= 0; i--) {
+                    resumeBuffer.addFirst(first.get(i));
+                }
             }
-        } else if (!first.isEmpty()) {
-            if (resumeBuffer == null) {
-                resumeBuffer = new ArrayDeque<>();
-            }
-            for (int i = first.size() - 1; i >= 0; i--) {
-                resumeBuffer.addFirst(first.get(i));
-            }
+            return;
+        }
+        stopAwaiting(channel);
+        for (EncodedMessage m : first) {
+            send(t, m);
         }
         if (resumeBuffer == null) {
             return;
         }
+        List<EncodedMessage> held = new ArrayList<>();
         for (Iterator<EncodedMessage> it = resumeBuffer.iterator(); it.hasNext(); ) {
             EncodedMessage m = it.next();
             if (channel.equals(m.message().channel)) {
                 it.remove();
-                if (t != null) {
-                    send(t, m);
-                }
+                held.add(m);
             }
         }
-        if (resumeBuffer != null && resumeBuffer.isEmpty()) {
+        if (resumeBuffer.isEmpty()) {
             resumeBuffer = null;
+        }
+        // Sent once out of the buffer: a socket refusing one (it is going) holds it there again.
+        for (EncodedMessage m : held) {
+            send(t, m);
         }
     }
 

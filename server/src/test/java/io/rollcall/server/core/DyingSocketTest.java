@@ -32,6 +32,8 @@ class DyingSocketTest {
         final List<ProtocolMessage> sent = new CopyOnWriteArrayList<>();
         volatile boolean closing;
         volatile boolean full;
+        /** Runs as the ATTACHED is handed over: a socket that dies right then. */
+        volatile Runnable onAttached;
 
         @Override
         public WireFormat format() {
@@ -47,6 +49,11 @@ class DyingSocketTest {
                 return Outcome.FULL;
             }
             sent.add(message.message());
+            Runnable hook = onAttached;
+            if (hook != null && message.message().action == Action.ATTACHED) {
+                onAttached = null;
+                hook.run();
+            }
             return Outcome.QUEUED;
         }
 
@@ -69,6 +76,12 @@ class DyingSocketTest {
 
         List<String> data() {
             return sent.stream().filter(m -> m.action == Action.MESSAGE).map(m -> (String) m.messages.get(0).data).toList();
+        }
+
+        /** What the client saw: ATTACHED and the data of messages, in order. */
+        List<String> seen() {
+            return sent.stream().filter(m -> m.action == Action.MESSAGE || m.action == Action.ATTACHED)
+                    .map(m -> m.action == Action.ATTACHED ? "ATTACHED" : (String) m.messages.get(0).data).toList();
         }
     }
 
@@ -130,6 +143,37 @@ class DyingSocketTest {
             assertThat(resumed).isSameAs(sub);
             attach(node, resumed, lastSerial(first));
             assertThat(second.data()).containsExactly("m2");
+        } finally {
+            node.shutdown();
+        }
+    }
+
+    /**
+     * An attach answered off the socket's event loop (on Redis, once the channel's seed is in, on the engine's
+     * thread) while the socket's loss is being handled on its loop: the release of the attach must not undo the
+     * hold the loss put on the channel. It did: messages held meanwhile stayed held past the resume's re-attach,
+     * and live ones went out before its ATTACHED, which the SDKs drop (RTL17).
+     */
+    @Test
+    void anAttachAnsweredAsTheSocketDiesLeavesTheChannelHeldForTheResume() {
+        Node node = node();
+        try {
+            Socket first = new Socket();
+            Connection sub = connect(node, first, null);
+            // The loss is heard of while the ATTACHED is being handed over, before the attach has released the
+            // channel (the loss runs here, in the middle, as a thread switch at that point would run it).
+            first.onAttached = () -> node.transportClosed(sub, first, List.of());
+            attach(node, sub, null);
+            Connection pub = connect(node, new Socket(), null);
+            publish(node, pub, "m0"); // while away: held for the resume
+
+            Socket second = new Socket();
+            assertThat(connect(node, second, sub.key())).isSameAs(sub);
+            publish(node, pub, "m1"); // resumed, the channel not yet re-attached: held until it is
+            String attachSerial = first.sent.stream().filter(m -> m.action == Action.ATTACHED).findFirst().orElseThrow().channelSerial;
+            attach(node, sub, attachSerial);
+            publish(node, pub, "m2");
+            assertThat(second.seen()).containsExactly("ATTACHED", "m0", "m1", "m2");
         } finally {
             node.shutdown();
         }
