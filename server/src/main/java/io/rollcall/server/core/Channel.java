@@ -160,7 +160,7 @@ public final class Channel {
                 // What was sent before the socket died but never arrived: newer than the client's channelSerial.
                 conn.replaySince(name, req.channelSerial());
             }
-            conn.releaseHeld(name);
+            conn.attachAnswered(name);
         }
         List<EncodedMessage> inFlight = fresh && a.has(Flags.SUBSCRIBE) ? unstoredFor(conn) : List.of();
         if (rewinding) {

@@ -295,6 +295,19 @@ public final class Connection {
     }
 
     /**
+     * After an attach was answered (ATTACHED handed over, see Channel.attach): releases the channel. With no
+     * socket, none took that ATTACHED (an attach answered off the socket's loop after its loss): the channel is
+     * held until the client re-attaches after its resume, as the loss would have held it had it been attached.
+     */
+    synchronized void attachAnswered(String channel) {
+        if (transport == null) {
+            awaitReattach(channel);
+        } else {
+            releaseHeld(channel);
+        }
+    }
+
+    /**
      * Sends {@code first}, then what was held for the channel, and stops holding it (unless it was let go).
      * Without a socket (it went since the ATTACHED was handed over) the channel stays held, {@code first} ahead
      * of the rest: the resume's re-attach releases it all.

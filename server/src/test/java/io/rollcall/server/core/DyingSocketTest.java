@@ -179,6 +179,29 @@ class DyingSocketTest {
         }
     }
 
+    /** The same attach answered only after the loss: its ATTACHED reached no socket, so the channel waits for the resume's. */
+    @Test
+    void anAttachAnsweredAfterTheSocketDiedHoldsTheChannelForTheResume() {
+        Node node = node();
+        try {
+            Socket first = new Socket();
+            Connection sub = connect(node, first, null);
+            node.transportClosed(sub, first, List.of());
+            attach(node, sub, null);
+            Connection pub = connect(node, new Socket(), null);
+            publish(node, pub, "m0");
+
+            Socket second = new Socket();
+            assertThat(connect(node, second, sub.key())).isSameAs(sub);
+            publish(node, pub, "m1");
+            attach(node, sub, null);
+            publish(node, pub, "m2");
+            assertThat(second.seen()).containsExactly("ATTACHED", "m0", "m1", "m2");
+        } finally {
+            node.shutdown();
+        }
+    }
+
     @Test
     void aFullSocketIsStillASlowConsumerWhoseResumeFails() {
         Node node = node();
