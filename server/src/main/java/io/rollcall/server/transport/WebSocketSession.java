@@ -24,15 +24,13 @@ import io.rollcall.server.protocol.ErrorInfo;
 import io.rollcall.server.protocol.ProtocolCodec;
 import io.rollcall.server.protocol.ProtocolMessage;
 import io.rollcall.server.protocol.WireFormat;
-import io.netty.util.internal.PlatformDependent;
-import java.util.Queue;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One WebSocket: decodes inbound frames for the core and writes the core's outbound messages. Outbound
- * messages from any thread go through a bounded lock-free queue that the socket's own event loop drains (see
+ * messages from any thread go through a bounded queue ({@link OutboundQueue}) that the socket's own event loop drains (see
  * {@link OutboundTurn}: one task per loop per turn, not one per message), every queued message framed into one
  * buffer and one write, so a burst costs one syscall and no allocation per message. When the socket cannot keep
  * up and the queue reaches its bound, the client is disconnected (it resumes, and learns of the gap with 80020)
@@ -53,7 +51,7 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter implements Tra
     private final int queueLimit;
     private final OutboundTurn turn;
     /** Many producers, one consumer at a time: the consumer side (drain, sweep, reclaim) holds {@link #consumer}. */
-    private final Queue<EncodedMessage> queue = PlatformDependent.newMpscQueue(16, MAX_QUEUE);
+    private final OutboundQueue queue = new OutboundQueue();
     private final Object consumer = new Object();
     /** Flags in the session itself (no object of their own to reach on every delivery): 0 or 1. */
     private volatile int drainScheduled;
@@ -81,8 +79,6 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter implements Tra
     /** Our Close frame is out; touched only on the event loop. */
     private boolean closeSent;
     private static final long CLOSE_GRACE_MS = 1000;
-    /** The queue's own hard ceiling (a power of two); the configured bound is checked before it. */
-    private static final int MAX_QUEUE = 1 << 30;
 
     WebSocketSession(Node node, WireFormat format, Channel socket) {
         this.node = node;
@@ -222,7 +218,7 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter implements Tra
                     }
                     frameInto(out, payload);
                     if (inFlight == null) {
-                        inFlight = new java.util.ArrayDeque<>();
+                        inFlight = new java.util.ArrayDeque<>(4);
                     }
                     inFlight.addLast(m);
                     n++;
