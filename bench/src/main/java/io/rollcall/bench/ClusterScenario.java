@@ -1,9 +1,6 @@
 package io.rollcall.bench;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.util.List;
-import redis.embedded.RedisServer;
 
 /**
  * Cross-node fan-out: the fan-out scenario against two Rollcall nodes sharing a real Redis (subscribers split
@@ -22,29 +19,15 @@ final class ClusterScenario {
                 .param("subscribers", o.subscribers()).param("seconds", o.seconds()).param("window", o.window())
                 .param("latencyDeliveriesPerSecond", o.latencyRate()).param("format", o.format().name().toLowerCase());
         FanoutScenario fanout = new FanoutScenario(o);
-        int redisPort = freePort();
-        RedisServer redis = RedisServer.newRedisServer().port(redisPort).bind("127.0.0.1")
-                .setting("save \"\"").setting("appendonly no").build();
-        redis.start();
-        try {
-            List<String> cluster = List.of("--redis", "redis://127.0.0.1:" + redisPort);
-            try (Target a = Target.rollcall(serverJar, List.of(), cluster);
-                 Target b = Target.rollcall(serverJar, List.of(), cluster);
-                 LoadClient client = new LoadClient(2)) {
-                fanout.measure(Target.Kind.ROLLCALL, List.of(a.port(), b.port()), client, r);
-            }
-        } finally {
-            redis.stop();
+        try (ScratchRedis redis = new ScratchRedis();
+             Target a = Target.rollcall(serverJar, List.of(), redis.serveArgs());
+             Target b = Target.rollcall(serverJar, List.of(), redis.serveArgs());
+             LoadClient client = new LoadClient(2)) {
+            fanout.measure(Target.Kind.ROLLCALL, List.of(a.port(), b.port()), client, r);
         }
         try (Target single = Target.rollcall(serverJar, List.of()); LoadClient client = new LoadClient(2)) {
             fanout.measure(Target.Kind.REFERENCE, List.of(single.port()), client, r);
         }
         return r;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }

@@ -9,7 +9,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -21,7 +20,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.zip.DataFormatException;
 import org.HdrHistogram.Histogram;
-import redis.embedded.RedisServer;
 
 /**
  * Past one process's file limit on one machine: the fan-out with its subscribers spread over {@code nodes}
@@ -49,23 +47,16 @@ final class ScaleOutScenario {
                 .param("latencyDeliveriesPerSecond", o.latencyRate).param("format", o.format.name().toLowerCase())
                 .param("nodeHeapMb", o.nodeHeapMb);
         List<String> heap = List.of("-Xmx" + o.nodeHeapMb + "m");
-        int redisPort = freePort();
-        RedisServer redis = RedisServer.newRedisServer().port(redisPort).bind("127.0.0.1")
-                .setting("save \"\"").setting("appendonly no").build();
-        redis.start();
-        try {
-            List<String> cluster = List.of("--redis", "redis://127.0.0.1:" + redisPort);
+        try (ScratchRedis redis = new ScratchRedis()) {
             List<Target> nodes = new ArrayList<>();
             try {
                 for (int i = 0; i < o.nodes; i++) {
-                    nodes.add(Target.rollcall(serverJar, heap, List.of(), cluster));
+                    nodes.add(Target.rollcall(serverJar, heap, List.of(), redis.serveArgs()));
                 }
                 measure(Target.Kind.ROLLCALL, nodes.stream().map(Target::port).toList(), o.subscribers, r);
             } finally {
                 nodes.forEach(Target::close);
             }
-        } finally {
-            redis.stop();
         }
         try (Target single = Target.rollcall(serverJar, heap, List.of(), List.of())) {
             measure(Target.Kind.REFERENCE, List.of(single.port()), o.singleSubscribers, r);
@@ -183,12 +174,6 @@ final class ScaleOutScenario {
             while (loaders.get(i).reports < seen[i] + 2 && loaders.get(i).process.isAlive()) {
                 Thread.sleep(1);
             }
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
         }
     }
 
