@@ -76,6 +76,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--chat-reads", defaultValue = "200", description = "Requests of each kind in the chat scenario (default ${DEFAULT-VALUE}).")
     int chatReads;
 
+    @Option(names = "--profile", description = "Run every Rollcall server under async-profiler and write its CPU flame graph into this directory.")
+    Path profile;
+
     @Option(names = "--out", defaultValue = "bench/results", description = "Directory for the JSON results (default ${DEFAULT-VALUE}).")
     Path out;
 
@@ -98,10 +101,14 @@ public final class BenchCommand implements Callable<Integer> {
             return 2;
         }
         WireFormat f = WireFormat.fromQuery(format);
+        if (profile != null) {
+            Flame.into(profile);
+        }
         List<Result> results = new ArrayList<>();
         boolean all = scenario.equals("all");
         if (all || scenario.equals("fanout")) {
             for (int n : subscribers != null ? subscribers : List.of(1000, 10000)) {
+                Flame.label("fanout-" + n + "-" + format);
                 results.add(show(new FanoutScenario(new FanoutScenario.Options(n, seconds, window, latencyRate, f), rounds,
                         !noBroadcastReference).run(serverJar)));
             }
@@ -123,9 +130,11 @@ public final class BenchCommand implements Callable<Integer> {
                     histogram ? out : null).run(serverJar)));
         }
         if (all || scenario.equals("sync")) {
+            Flame.label("sync-" + members);
             results.add(show(new SyncScenario(members).run(serverJar)));
         }
         if (all || scenario.equals("storm")) {
+            Flame.label("storm-" + clients + "-" + format);
             results.add(show(new StormScenario(clients, f).run(serverJar)));
         }
         if (all || scenario.equals("occupancy")) {

@@ -49,6 +49,7 @@ public final class Target implements AutoCloseable {
             throws IOException {
         List<String> cmd = new ArrayList<>(List.of(java()));
         cmd.addAll(jvmOptions);
+        cmd.addAll(Flame.jvmOptions());
         // e.g. -Drollcall.bench.serverJvmArgs=-XX:StartFlightRecording=filename=rollcall.jfr to profile the server.
         String extra = System.getProperty("rollcall.bench.serverJvmArgs", "").trim();
         if (!extra.isEmpty()) {
