@@ -79,6 +79,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--profile", description = "Run every Rollcall server under async-profiler and write its CPU flame graph into this directory.")
     Path profile;
 
+    @Option(names = "--profile-format", defaultValue = "html", description = "html (flame graph) or collapsed stacks (default ${DEFAULT-VALUE}).")
+    String profileFormat;
+
     @Option(names = "--out", defaultValue = "bench/results", description = "Directory for the JSON results (default ${DEFAULT-VALUE}).")
     Path out;
 
@@ -102,7 +105,11 @@ public final class BenchCommand implements Callable<Integer> {
         }
         WireFormat f = WireFormat.fromQuery(format);
         if (profile != null) {
-            Flame.into(profile);
+            if (!profileFormat.equals("html") && !profileFormat.equals("collapsed")) {
+                System.err.println("--profile-format: html or collapsed");
+                return 2;
+            }
+            Flame.into(profile, profileFormat);
         }
         List<Result> results = new ArrayList<>();
         boolean all = scenario.equals("all");

@@ -49,7 +49,7 @@ public final class Target implements AutoCloseable {
             throws IOException {
         List<String> cmd = new ArrayList<>(List.of(java()));
         cmd.addAll(jvmOptions);
-        cmd.addAll(Flame.jvmOptions());
+        cmd.addAll(Flame.jvmOptions("rollcall"));
         // e.g. -Drollcall.bench.serverJvmArgs=-XX:StartFlightRecording=filename=rollcall.jfr to profile the server.
         String extra = System.getProperty("rollcall.bench.serverJvmArgs", "").trim();
         if (!extra.isEmpty()) {
@@ -72,8 +72,11 @@ public final class Target implements AutoCloseable {
 
     /** The reference in the given mode: LIMIT (the bar) or BROADCAST (the earlier, slower reference). */
     public static Target reference(ReferenceServer.Mode mode) throws IOException {
-        return start(Kind.REFERENCE, List.of(java(), "-Xmx4g", "-cp", System.getProperty("java.class.path"),
+        List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx4g"));
+        cmd.addAll(Flame.jvmOptions("reference"));
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"),
                 ReferenceServer.class.getName(), "0", "0", mode.name().toLowerCase(java.util.Locale.ROOT)));
+        return start(Kind.REFERENCE, cmd);
     }
 
     /** CPU time the target process has used so far (user + system), in nanoseconds; -1 if unknown. */
