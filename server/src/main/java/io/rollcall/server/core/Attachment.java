@@ -13,6 +13,8 @@ public final class Attachment {
     Map<String, String> params;
     /** The channel's history serial when this attachment was (re-)attached: older messages come from history. */
     HistorySerial historyCut;
+    /** The channel's serial counter when this attachment was made: nothing before it was ever meant for it. */
+    long attachSerial;
     /** The occupancy last sent to this attachment, so no subscriber gets the same reading twice. */
     OccupancyMetrics.Snapshot lastOccupancy;
 

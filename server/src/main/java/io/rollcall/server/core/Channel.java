@@ -47,6 +47,8 @@ public final class Channel {
      * beyond the attach point, yet not live for an attachment made now, so a new attachment gets them first.
      */
     private final java.util.ArrayDeque<Unstored> unstored = new java.util.ArrayDeque<>();
+    /** The latest messages, for resumed re-attaches (see {@link ReplayWindow}); created on the first message. */
+    private ReplayWindow recent;
     private static final int MAX_UNSTORED = 10_000;
 
     private record Unstored(EncodedMessage message, String originConnectionId) {}
@@ -128,7 +130,10 @@ public final class Channel {
         // RESUMED only when nothing the client missed is beyond what can be replayed: never a silent gap.
         // Nor when its members left while it was away: without RESUMED the SDK re-enters them (RTP17i).
         boolean membersLeft = conn.takePresenceLeft(name);
-        boolean continuous = resumed && conn.canReplay(name, req.channelSerial()) && !membersLeft;
+        if (fresh) {
+            a.attachSerial = serial;
+        }
+        boolean continuous = resumed && (recent == null || recent.covers(replayAfter(a, req.channelSerial()))) && !membersLeft;
         // Always present: chat-js messages need an attach serial even on a channel with no traffic yet. After
         // the ':' the attach point in history: what untilAttach reads up to (from_serial) and rewind replays.
         if (fresh) {
@@ -158,7 +163,7 @@ public final class Channel {
             }
             if (resumed) {
                 // What was sent before the socket died but never arrived: newer than the client's channelSerial.
-                conn.replaySince(name, req.channelSerial());
+                conn.replay(replayFor(a, req.channelSerial()));
             }
             conn.attachAnswered(name);
         }
@@ -172,6 +177,21 @@ public final class Channel {
         touch();
         changed();
         return true;
+    }
+
+    /** The serial after which a resumed attachment may have missed messages: its client's, or its attach. */
+    private static long replayAfter(Attachment a, String clientSerial) {
+        return Math.max(a.attachSerial, ReplayWindow.seen(clientSerial));
+    }
+
+    /** What of the replay window the attachment had live (the same rules as {@link #deliverMessages}). */
+    private List<ReplayWindow.Entry> replayFor(Attachment a, String clientSerial) {
+        if (recent == null || !a.has(Flags.SUBSCRIBE)) {
+            return List.of();
+        }
+        List<ReplayWindow.Entry> out = recent.newerThan(replayAfter(a, clientSerial));
+        out.removeIf(e -> e.stored() != null && a.historyCut != null && e.stored().compareTo(a.historyCut) <= 0);
+        return out;
     }
 
     /**
@@ -478,6 +498,12 @@ public final class Channel {
                 unstored.pollFirst();
             }
             unstored.addLast(new Unstored(message, originConnectionId));
+        }
+        if (message.message().action == Action.MESSAGE && message.message().channelSerial != null) {
+            if (recent == null) {
+                recent = new ReplayWindow(app.node().limits().replayMessages());
+            }
+            recent.add(message, stored, originConnectionId);
         }
         // Annotations (Chat's raw reactions) go only to those that asked for them.
         int mode = message.message().action == Action.ANNOTATION ? Flags.ANNOTATION_SUBSCRIBE : Flags.SUBSCRIBE;

@@ -49,12 +49,6 @@ public final class Connection {
     private ArrayDeque<EncodedMessage> resumeBuffer;
     /** Channels whose traffic is held until re-attached; the shared empty set while none is (see {@link #awaitReattach}). */
     private Set<String> awaitingReattach = java.util.Collections.emptySet();
-    private ArrayDeque<EncodedMessage> sent;
-    /** Highest serial per channel that {@link #sent} had to forget (a cell, updated in place); null until it forgets one. */
-    private java.util.Map<String, long[]> evicted;
-    /** The cell of {@link #evicted} last updated, and its channel: most connections evict on one channel at a time. */
-    private String evictedChannel;
-    private long[] evictedCell;
     private boolean continuityLost;
     private ScheduledFuture<?> graceTimer;
     /** Ends the presence grace period while disconnected, when it is shorter than the connection state ttl. */
@@ -161,81 +155,28 @@ public final class Connection {
     /** Guarded by this. */
     private void send(Transport t, EncodedMessage message) {
         Transport.Outcome sent = t.send(message);
-        if (sent == Transport.Outcome.QUEUED) {
-            remember(message);
-        } else {
+        if (sent != Transport.Outcome.QUEUED) {
             refused(message, sent);
         }
     }
 
     /**
-     * Channel messages handed to the socket, newest last (bounded; allocated on the first one). A socket that
-     * dies loses what the kernel still held; the client's channelSerial on re-attach says what it did get.
+     * On a continuing re-attach: resends what the channel still keeps newer than the client's channelSerial and
+     * meant for this connection (what the dying socket swallowed), except what is held here to follow anyway.
      */
-    private void remember(EncodedMessage message) {
-        ProtocolMessage pm = message.message();
-        if (pm.action != Action.MESSAGE || pm.channelSerial == null) {
-            return;
-        }
-        synchronized (this) {
-            if (sent == null) {
-                sent = new ArrayDeque<>();
-            }
-            if (sent.size() >= node.limits().replayMessages()) {
-                // Once full, every delivery forgets one: no boxing or map entry per delivery.
-                ProtocolMessage gone = sent.pollFirst().message();
-                if (evicted == null) {
-                    evicted = new java.util.HashMap<>();
-                }
-                long[] cell = gone.channel.equals(evictedChannel) ? evictedCell : evicted.get(gone.channel);
-                if (cell == null) {
-                    evicted.put(gone.channel, cell = new long[] {Long.MIN_VALUE});
-                }
-                evictedChannel = gone.channel;
-                evictedCell = cell;
-                cell[0] = Math.max(cell[0], serial(gone.channelSerial));
-            }
-            sent.addLast(message);
-        }
-    }
-
-    /** Whether a replay from the client's channelSerial is complete: nothing newer was forgotten. */
-    synchronized boolean canReplay(String channel, String clientSerial) {
-        long[] forgotten = evicted == null ? null : evicted.get(channel);
-        return forgotten == null || forgotten[0] <= seenSerial(clientSerial);
-    }
-
-    private static long seenSerial(String clientSerial) {
-        return clientSerial == null ? Long.MIN_VALUE : serial(clientSerial);
-    }
-
-    /** On a continuing re-attach: resends remembered messages newer than the client's channelSerial. */
-    synchronized void replaySince(String channel, String clientSerial) {
+    synchronized void replay(List<ReplayWindow.Entry> newer) {
         Transport t = transport;
-        if (sent == null || t == null) {
+        if (newer.isEmpty() || t == null) {
             return;
         }
-        long seen = seenSerial(clientSerial);
         java.util.Set<EncodedMessage> held = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         if (resumeBuffer != null) {
             held.addAll(resumeBuffer);
         }
-        for (EncodedMessage m : sent) {
-            ProtocolMessage pm = m.message();
-            if (channel.equals(pm.channel) && !held.contains(m) && serial(pm.channelSerial) > seen) {
-                t.send(m);
+        for (ReplayWindow.Entry e : newer) {
+            if (!held.contains(e.message()) && (echo || !id.equals(e.origin()))) {
+                t.send(e.message());
             }
-        }
-    }
-
-    private static long serial(String s) {
-        try {
-            // An attach serial carries its history point after a ':' (see Channel.attach).
-            // Parsed in place: this runs for every delivery once the replay memory is full.
-            int colon = s.indexOf(':');
-            return Long.parseLong(s, 0, colon < 0 ? s.length() : colon, 36);
-        } catch (NumberFormatException e) {
-            return Long.MIN_VALUE;
         }
     }
 

@@ -185,7 +185,44 @@ class RawProtocolTest {
         }
     }
 
-    /** Past what a connection remembers, a resumed re-attach says so: ATTACHED without RESUMED. */
+    /**
+     * The replay comes from what the channel keeps for all its subscribers, but resends only what this
+     * connection had live: not what came before its attach, nor its own messages when it asked for no echo.
+     */
+    @ParameterizedTest(name = "msgpack={0}")
+    @ValueSource(booleans = {false, true})
+    void aReplayResendsOnlyWhatTheConnectionHadLive(boolean msgpack) {
+        String ch = "replay-own-" + msgpack;
+        try (RawSocket pub = connected(KEY, msgpack); RawSocket first = RawSocket.open(server.port(), KEY + "&echo=false", msgpack)) {
+            // The publisher's attach keeps the channel. Ephemeral, so not in history: only the attach point
+            // can tell that it was never this connection's.
+            pub.send("{\"action\":10,\"channel\":\"" + ch + "\"}");
+            pub.next(11);
+            pub.send("{\"action\":15,\"channel\":\"" + ch + "\",\"msgSerial\":0,\"messages\":[{\"data\":\"before\",\"extras\":{\"ephemeral\":true}}]}");
+            pub.next(1);
+            JsonNode connected = first.next(4);
+            String id = connected.path("connectionId").asText();
+            String key = connected.path("connectionDetails").path("connectionKey").asText();
+            first.send("{\"action\":10,\"channel\":\"" + ch + "\"}");
+            first.next(11);
+            first.send("{\"action\":15,\"channel\":\"" + ch + "\",\"msgSerial\":0,\"messages\":[{\"data\":\"own\"}]}");
+            first.next(1);
+            pub.send("{\"action\":15,\"channel\":\"" + ch + "\",\"msgSerial\":1,\"messages\":[{\"data\":\"live\"}]}");
+            pub.next(1);
+            assertThat(first.next(15).path("messages").get(0).path("data").asText()).isEqualTo("live");
+            try (RawSocket second = RawSocket.open(server.port(), KEY + "&echo=false&resume=" + key, msgpack)) {
+                assertThat(second.next(4).path("connectionId").asText()).isEqualTo(id);
+                // No channelSerial: as if nothing had arrived since the attach.
+                second.send("{\"action\":10,\"channel\":\"" + ch + "\",\"flags\":262144}");
+                assertThat(second.next(11).path("flags").asInt() & 4).as("RESUMED").isEqualTo(4);
+                assertThat(second.next(15).path("messages").get(0).path("data").asText()).isEqualTo("live");
+                pub.send("{\"action\":15,\"channel\":\"" + ch + "\",\"msgSerial\":2,\"messages\":[{\"data\":\"after\"}]}");
+                assertThat(second.next(15).path("messages").get(0).path("data").asText()).as("nothing else replayed").isEqualTo("after");
+            }
+        }
+    }
+
+    /** Past what the channel keeps for replays, a resumed re-attach says so: ATTACHED without RESUMED. */
     @org.junit.jupiter.api.Test
     void aGapBeyondTheReplayMemoryIsADiscontinuity() {
         try (TestServer small = TestServer.start(l -> l.replayMessages(2));
