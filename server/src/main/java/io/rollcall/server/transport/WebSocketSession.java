@@ -66,7 +66,6 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter implements Tra
     /** Guarded by {@link #consumer}: messages queued after the sweep, until their senders reclaim them. */
     private java.util.Set<EncodedMessage> late;
     /** Messages written to the socket whose writes have not completed yet, oldest first; event loop only. */
-    private java.util.ArrayDeque<EncodedMessage> inFlight;
     /** Whole read-idle intervals already answered with a ping since the last read; event loop only. */
     private int silentIntervals;
     /** System.nanoTime() of the last frame read and of the last flush of queued messages; event loop only. */
@@ -202,6 +201,9 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter implements Tra
         while (!close && (socket.isWritable() || closing != 0)) {
             ByteBuf out = null;
             int n = 0;
+            // The write's own messages, freshly allocated: a long-lived buffer per socket would take a young
+            // reference per delivery, and with it a GC card mark and its refinement.
+            EncodedMessage[] batch = null;
             synchronized (consumer) {
                 if (swept) {
                     break;
@@ -217,11 +219,12 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter implements Tra
                         out = socket.alloc().directBuffer(Math.max(256, payload.length + 10));
                     }
                     frameInto(out, payload);
-                    if (inFlight == null) {
-                        inFlight = new java.util.ArrayDeque<>(4);
+                    if (batch == null) {
+                        batch = new EncodedMessage[Math.min(64, queue.size() + 1)];
+                    } else if (n == batch.length) {
+                        batch = java.util.Arrays.copyOf(batch, n * 2);
                     }
-                    inFlight.addLast(m);
-                    n++;
+                    batch[n++] = m;
                     if (oldestPublish == 0) {
                         ProtocolMessage pm = m.message();
                         if (pm.action == Action.MESSAGE && pm.timestamp > 0) {
@@ -234,7 +237,7 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter implements Tra
                 break;
             }
             // One promise per write, not per message: it settles every message of the write at once.
-            socket.write(out, new TrackedWrite(socket, this, n).addListener(SETTLE));
+            socket.write(out, new TrackedWrite(socket, this, batch, n).addListener(SETTLE));
             written += n;
         }
         if (written > 0) {
@@ -272,18 +275,20 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter implements Tra
     }
 
     /**
-     * A write of {@code count} messages, the oldest {@code count} of {@link #inFlight}. Progressive, so that if
+     * A write of {@code count} messages, the first {@code count} of {@code messages}. Progressive, so that if
      * the socket dies midway the messages whose frames were written whole are told from those that were not.
      */
     private static final class TrackedWrite extends io.netty.channel.DefaultChannelProgressivePromise {
         final WebSocketSession session;
+        final EncodedMessage[] messages;
         final int count;
         /** Bytes of this write that reached the kernel. */
         long progress;
 
-        TrackedWrite(Channel channel, WebSocketSession session, int count) {
+        TrackedWrite(Channel channel, WebSocketSession session, EncodedMessage[] messages, int count) {
             super(channel);
             this.session = session;
+            this.messages = messages;
             this.count = count;
         }
 
@@ -302,16 +307,17 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter implements Tra
      * whole, are kept to be handed back for a resume.
      */
     private static final io.netty.util.concurrent.GenericFutureListener<io.netty.util.concurrent.Future<Void>> SETTLE = f -> {
+        if (f.isSuccess()) {
+            return;
+        }
         TrackedWrite w = (TrackedWrite) f;
         WebSocketSession s = w.session;
         long end = 0;
         for (int i = 0; i < w.count; i++) {
-            EncodedMessage m = s.inFlight.pollFirst();
-            if (!f.isSuccess() && m != null) {
-                end += frameSize(m.bytes(s.format).length);
-                if (end > w.progress) {
-                    s.failedWrites.add(m);
-                }
+            EncodedMessage m = w.messages[i];
+            end += frameSize(m.bytes(s.format).length);
+            if (end > w.progress) {
+                s.failedWrites.add(m);
             }
         }
     };
