@@ -65,7 +65,6 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter implements Tra
     private boolean swept;
     /** Guarded by {@link #consumer}: messages queued after the sweep, until their senders reclaim them. */
     private java.util.Set<EncodedMessage> late;
-    /** Messages written to the socket whose writes have not completed yet, oldest first; event loop only. */
     /** Whole read-idle intervals already answered with a ping since the last read; event loop only. */
     private int silentIntervals;
     /** System.nanoTime() of the last frame read and of the last flush of queued messages; event loop only. */
@@ -102,12 +101,10 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter implements Tra
         if (closing != 0) {
             return Outcome.CLOSED;
         }
-        // size() reads the two indexes, no write: concurrent senders may pass the bound by one each.
-        if (queue.size() >= queueLimit) {
+        if (!queue.offer(message, queueLimit)) {
             slowConsumer();
             return Outcome.FULL;
         }
-        queue.offer(message);
         if (closing != 0) {
             return reclaim(message);
         }
