@@ -140,6 +140,9 @@ public final class ReferenceServer implements AutoCloseable {
                     ack.count = 1;
                     send(ctx.channel(), ack);
                     if (pm.action == Action.PRESENCE) {
+                        if (mode == Mode.LIMIT) {
+                            stampPresence(pm, ctx.channel().attr(OUTLET).get().connectionId);
+                        }
                         presence.computeIfAbsent(pm.channel, c -> new CopyOnWriteArrayList<>()).addAll(pm.presence);
                     }
                     if (mode == Mode.LIMIT) {
@@ -209,6 +212,20 @@ public final class ReferenceServer implements AutoCloseable {
                 sync.channelSerial = "ref:" + (to < all.size() ? Integer.toString(to) : "");
                 send(ch, sync);
             }
+        }
+    }
+
+    /**
+     * LIMIT: the fields Rollcall gives each member (the SDKs need them: RTP2b compares ids), so that presence
+     * frames and SYNC pages are as large as Rollcall's.
+     */
+    private static void stampPresence(ProtocolMessage pm, String from) {
+        long now = System.currentTimeMillis();
+        for (int i = 0; i < pm.presence.size(); i++) {
+            PresenceMessage p = pm.presence.get(i);
+            p.id = from + ':' + pm.msgSerial + ':' + i;
+            p.connectionId = from;
+            p.timestamp = now;
         }
     }
 

@@ -16,7 +16,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /** Scenario 3: time for a late joiner to receive the SYNC of an M-member channel, in JSON and msgpack. */
 final class SyncScenario {
     private static final int MEMBERS_PER_MESSAGE = 100;
-    private static final int ROUNDS = 5;
+    private static final int ROUNDS = 9;
+    /** Joins before the measured ones, unreported: both servers' JIT reaches the SYNC path first. */
+    private static final int WARMUP = 3;
     private final int members;
 
     SyncScenario(int members) {
@@ -24,12 +26,15 @@ final class SyncScenario {
     }
 
     Result run(String serverJar) throws Exception {
-        Result r = new Result("sync").param("members", members).param("rounds (median reported)", ROUNDS);
+        Result r = new Result("sync").param("members", members).param("rounds (median reported)", ROUNDS).param("warmup joins", WARMUP);
         for (Target.Kind kind : Target.Kind.values()) {
             try (Target t = kind == Target.Kind.ROLLCALL ? Target.rollcall(serverJar, List.of()) : Target.reference();
                  LoadClient client = new LoadClient(2)) {
                 populate(t, client);
                 for (WireFormat f : WireFormat.values()) {
+                    for (int round = 0; round < WARMUP; round++) {
+                        joinOnce(t, client, f);
+                    }
                     List<Double> times = new ArrayList<>();
                     for (int round = 0; round < ROUNDS; round++) {
                         times.add(joinOnce(t, client, f));
