@@ -162,7 +162,8 @@ public final class BenchCommand implements Callable<Integer> {
             return 2;
         }
         Report.writeJson(results, out.resolve(scenario + ".json"));
-        System.out.println("\nwrote " + out.resolve(scenario + ".json"));
+        Report.writeMarkdown(results, out.resolve(scenario + ".md"));
+        System.out.println("\nwrote " + out.resolve(scenario + ".json") + " and " + out.resolve(scenario + ".md"));
         return 0;
     }
 

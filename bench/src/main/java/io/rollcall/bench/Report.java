@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** Prints results as a table (Rollcall, reference, ratio) and writes them as JSON. */
+/** Prints results as a table (Rollcall, reference, ratio) and writes them as JSON and as Markdown tables. */
 public final class Report {
     private Report() {}
 
@@ -34,6 +34,27 @@ public final class Report {
             return "-";
         }
         return Math.abs(v) >= 100 ? String.format(Locale.ROOT, "%,.0f", v) : String.format(Locale.ROOT, "%.3f", v);
+    }
+
+    /** The same tables in Markdown, for the README: pasted as generated, so its figures are the run's. */
+    public static void writeMarkdown(List<Result> results, Path file) throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        StringBuilder md = new StringBuilder();
+        for (Result r : results) {
+            md.append(String.format(Locale.ROOT, "%n**%s** %s%n%n", r.scenario, r.parameters));
+            boolean third = r.thirdColumn != null;
+            md.append("| metric | ").append(r.firstColumn).append(" | ").append(r.secondColumn).append(" | ratio |")
+                    .append(third ? " " + r.thirdColumn + " |" : "").append('\n');
+            md.append("|---|---:|---:|---:|").append(third ? "---:|" : "").append('\n');
+            for (String metric : r.units.keySet()) {
+                double ratio = r.ratio(metric);
+                md.append("| ").append(metric).append(" (").append(r.units.get(metric)).append(") | ")
+                        .append(fmt(r.rollcall.get(metric))).append(" | ").append(fmt(r.reference.get(metric))).append(" | ")
+                        .append(Double.isNaN(ratio) ? "–" : String.format(Locale.ROOT, "%.2f", ratio)).append(" |")
+                        .append(third ? " " + fmt(r.third.get(metric)) + " |" : "").append('\n');
+            }
+        }
+        Files.writeString(file, md.toString());
     }
 
     public static void writeJson(List<Result> results, Path file) throws IOException {

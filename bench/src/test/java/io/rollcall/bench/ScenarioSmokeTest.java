@@ -93,6 +93,8 @@ class ScenarioSmokeTest {
         r.put(Target.Kind.REFERENCE, "m", 4, "u");
         Report.writeJson(List.of(r), dir.resolve("x.json"));
         assertThat(java.nio.file.Files.readString(dir.resolve("x.json"))).contains("\"ratio\"", "0.5");
+        Report.writeMarkdown(List.of(r), dir.resolve("x.md"));
+        assertThat(java.nio.file.Files.readString(dir.resolve("x.md"))).contains("| m (u) | 2.000 | 4.000 | 0.50 |");
     }
 
     @Test

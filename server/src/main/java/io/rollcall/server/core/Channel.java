@@ -499,7 +499,8 @@ public final class Channel {
             }
             unstored.addLast(new Unstored(message, originConnectionId));
         }
-        if (message.message().action == Action.MESSAGE && message.message().channelSerial != null) {
+        // Kept only while someone is attached (a connection away for a resume keeps its attachment).
+        if (message.message().action == Action.MESSAGE && message.message().channelSerial != null && !attachments.isEmpty()) {
             if (recent == null) {
                 recent = new ReplayWindow(app.node().limits().replayMessages());
             }
