@@ -76,6 +76,12 @@ final class FanoutScenario {
             runs.add(new ArrayList<>());
         }
         Map<String, String> units = new LinkedHashMap<>();
+        // The load client's own JIT warms up once, unmeasured, before any target is measured: otherwise the
+        // first target of round 1 (Rollcall) runs against a colder client than every later one.
+        try (Target t = Target.reference(ReferenceServer.Mode.LIMIT); LoadClient client = new LoadClient(2)) {
+            measure(List.of(t.port()), client, (m, v, u) -> { }, t::cpuNanos);
+            System.out.println("  load client warmed up (unmeasured run against the reference)");
+        }
         for (int round = 0; round < rounds; round++) {
             for (int j = 0; j < names.size(); j++) {
                 int k = round % 2 == 0 ? j : names.size() - 1 - j;

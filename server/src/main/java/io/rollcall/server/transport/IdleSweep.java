@@ -9,6 +9,11 @@ import java.util.concurrent.TimeUnit;
  * wrote nothing for most of {@code maxIdleInterval} sends a HEARTBEAT, so the client hears from it within the
  * interval; a peer silent for whole intervals is pinged, and dropped after three (see
  * {@link WebSocketSession#idleCheck}). Sessions form an intrusive list touched only on the loop.
+ *
+ * <p>Each session pings only on its own one of the {@link #CHECKS} steps of an interval (its slot, dealt in
+ * turn as sessions arrive). Clients that connected together fall silent together: pinging them all on one step
+ * wrote thousands of pings, and read as many pongs, in one burst on the loop, and every delivery queued behind
+ * it waited (at 10,000 subscribers, the fan-out's p99 latency tripled).
  */
 final class IdleSweep implements Runnable {
     /** Checks per interval: a heartbeat goes out between (1 - 1/CHECKS) and 1 interval after the last write. */
@@ -19,6 +24,9 @@ final class IdleSweep implements Runnable {
     private final long periodNanos;
     private WebSocketSession head;
     private boolean scheduled;
+    /** The step of the interval this run is (0 to CHECKS - 1), and the slot the next session gets. */
+    private int step;
+    private int nextSlot;
 
     IdleSweep(EventLoop loop, long intervalMs) {
         this.loop = loop;
@@ -39,6 +47,8 @@ final class IdleSweep implements Runnable {
         }
         head = s;
         s.idleSweep = this;
+        s.idleSlot = nextSlot;
+        nextSlot = (nextSlot + 1) % CHECKS;
         if (!scheduled) {
             scheduled = true;
             loop.scheduleAtFixedRate(this, periodNanos, periodNanos, TimeUnit.NANOSECONDS);
@@ -67,10 +77,12 @@ final class IdleSweep implements Runnable {
     @Override
     public void run() {
         long now = System.nanoTime();
+        int turn = step;
+        step = (step + 1) % CHECKS;
         for (WebSocketSession s = head; s != null; ) {
             // Read the next one first: the check may close the socket, and a close may unlink it.
             WebSocketSession next = s.idleNext;
-            s.idleCheck(now, intervalNanos, periodNanos);
+            s.idleCheck(now, intervalNanos, periodNanos, turn);
             s = next;
         }
     }

@@ -72,6 +72,8 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter implements Tra
     long lastWrite;
     /** This loop's {@link IdleSweep} and the links of its list while the sweep watches us; event loop only. */
     IdleSweep idleSweep;
+    /** The step of each interval on which this session may be pinged (see {@link IdleSweep}); event loop only. */
+    int idleSlot;
     WebSocketSession idlePrev;
     WebSocketSession idleNext;
     /** Our Close frame is out; touched only on the event loop. */
@@ -427,20 +429,21 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter implements Tra
      * The sweep's look at this socket (event loop). Clients drop a socket that is silent for maxIdleInterval
      * (+10 s), and java cannot see WS pings: after most of an interval without a write, a protocol HEARTBEAT.
      * Clients need not send anything, but every SDK answers a WS ping: each whole interval without a read is
-     * pinged, and three in a row mean the peer is gone.
+     * pinged (on this session's step of the interval, {@code idleSlot}), and three in a row mean the peer is gone.
      */
-    void idleCheck(long now, long interval, long period) {
+    void idleCheck(long now, long interval, long period, int step) {
         if (now - lastWrite >= interval - period) {
             lastWrite = now;
             send(HEARTBEAT);
         }
         long silent = (now - lastRead) / interval;
         if (silent > silentIntervals) {
-            silentIntervals = (int) Math.min(silent, 3);
-            if (silentIntervals >= 3) {
+            if (silent >= 3) {
+                silentIntervals = 3;
                 log.debug("socket of connection {} silent too long; dropping it", connection == null ? "?" : connection.id());
                 socket.close();
-            } else {
+            } else if (step == idleSlot) {
+                silentIntervals = (int) silent;
                 socket.writeAndFlush(new PingWebSocketFrame());
             }
         }

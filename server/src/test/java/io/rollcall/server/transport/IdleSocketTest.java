@@ -69,6 +69,49 @@ class IdleSocketTest {
         }
     }
 
+    /**
+     * Peers that connected together fall silent together, but are pinged on different steps of the interval:
+     * one burst of pings (and of pongs back) would hold up every delivery on the loop meanwhile.
+     */
+    @Test
+    void peersThatFellSilentTogetherArePingedOnDifferentSteps() throws Exception {
+        long interval = 1600;
+        long step = interval / IdleSweep.CHECKS;
+        try (TestServer server = TestServer.start(l -> l.maxIdleInterval(Duration.ofMillis(interval)))) {
+            java.util.List<Peer> peers = new java.util.ArrayList<>();
+            java.util.concurrent.ExecutorService readers = java.util.concurrent.Executors.newCachedThreadPool();
+            try {
+                for (int i = 0; i < 2 * IdleSweep.CHECKS; i++) {
+                    peers.add(Peer.open(server.port()));
+                }
+                java.util.List<java.util.concurrent.CompletableFuture<Long>> firstPings = new java.util.ArrayList<>();
+                for (Peer peer : peers) {
+                    firstPings.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                        try {
+                            for (Frame f; (f = peer.read()) != null; ) {
+                                if (f.opcode == 0x9) {
+                                    return System.nanoTime();
+                                }
+                            }
+                            throw new AssertionError("closed before its first ping");
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    }, readers));
+                }
+                long[] at = firstPings.stream().mapToLong(f -> Await.get(f)).sorted().toArray();
+                long spreadMs = (at[at.length - 1] - at[0]) / 1_000_000;
+                // All on one or two adjacent steps would be within about 2 steps; one per slot spans about 7.
+                assertThat(spreadMs).as("first pings spread over the interval's steps").isGreaterThanOrEqualTo(3 * step);
+            } finally {
+                for (Peer p : peers) {
+                    p.close();
+                }
+                readers.shutdownNow();
+            }
+        }
+    }
+
     record Frame(int opcode, byte[] payload) {
         String text() {
             return new String(payload, StandardCharsets.UTF_8);
