@@ -110,9 +110,9 @@ public final class Connection {
      * arrive before ATTACHED (RTL17), so they are released right after it.
      */
     public synchronized void deliver(EncodedMessage message) {
-        // Under the connection's lock, so that handing a message to the socket and remembering it for a replay
-        // are one step against transportLost/resumeOn/replaySince: otherwise a message given to a dying socket
-        // could be remembered only after the resume's replay had run, and reach the client only much later.
+        // Under the connection's lock, so that choosing between the socket and the resume buffer is one step
+        // against transportLost/resumeOn/replay: otherwise a message could go to a socket already given up, or
+        // be held only after the resume's replay had run, and reach the client only much later.
         Transport t = transport;
         boolean hold = isReplayable(message) && (t == null || awaitingReattach.contains(message.message().channel));
         if (hold) {
