@@ -127,18 +127,18 @@ public final class Channel {
         conn.attachments.put(name, a);
 
         boolean syncFollows = a.has(Flags.PRESENCE_SUBSCRIBE) && presence.size() > 0;
+        // The attach point: the serial counter (nothing before it was meant for this attachment, nor is
+        // replayed to it) and the point in history, after the ':' of the attach serial. That serial is always
+        // present: chat-js messages need one even on a channel with no traffic yet; untilAttach reads history
+        // up to it (from_serial) and rewind replays up to it.
+        if (fresh) {
+            a.attachSerial = serial;
+            a.historyCut = historyHead;
+        }
         // RESUMED only when nothing the client missed is beyond what can be replayed: never a silent gap.
         // Nor when its members left while it was away: without RESUMED the SDK re-enters them (RTP17i).
         boolean membersLeft = conn.takePresenceLeft(name);
-        if (fresh) {
-            a.attachSerial = serial;
-        }
         boolean continuous = resumed && (recent == null || recent.covers(replayAfter(a, req.channelSerial()))) && !membersLeft;
-        // Always present: chat-js messages need an attach serial even on a channel with no traffic yet. After
-        // the ':' the attach point in history: what untilAttach reads up to (from_serial) and rewind replays.
-        if (fresh) {
-            a.historyCut = historyHead;
-        }
         // rewind only on a first attach: a re-attach the client marks ATTACH_RESUME (RTL4j) continues instead.
         Rewind rewind = Rewind.parse(req.params().get("rewind"));
         boolean rewinding = rewind != null && !rewind.isNone() && fresh && !resumed && !req.attachResume()
