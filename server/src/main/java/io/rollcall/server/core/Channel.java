@@ -512,18 +512,24 @@ public final class Channel {
         if (all == null) {
             fanOut = all = attachments.values().toArray(new Attachment[0]);
         }
-        for (Attachment a : all) {
-            if (!a.has(mode)) {
-                continue;
+        FanOutScope scope = app.node().fanOutScope();
+        scope.begin();
+        try {
+            for (Attachment a : all) {
+                if (!a.has(mode)) {
+                    continue;
+                }
+                if (stored != null && a.historyCut != null && stored.compareTo(a.historyCut) <= 0) {
+                    continue; // before its attach point: history (rewind, untilAttach) has it
+                }
+                Connection c = a.connection;
+                if (!c.echo() && c.id().equals(originConnectionId)) {
+                    continue;
+                }
+                c.deliver(message);
             }
-            if (stored != null && a.historyCut != null && stored.compareTo(a.historyCut) <= 0) {
-                continue; // before its attach point: history (rewind, untilAttach) has it
-            }
-            Connection c = a.connection;
-            if (!c.echo() && c.id().equals(originConnectionId)) {
-                continue;
-            }
-            c.deliver(message);
+        } finally {
+            scope.end();
         }
         touch();
     }
@@ -599,6 +605,21 @@ public final class Channel {
             return;
         }
         PresenceBatch.Taken batch = pendingPresence.take(name);
+        FanOutScope scope = app.node().fanOutScope();
+        scope.begin();
+        try {
+            handOut(batch);
+        } finally {
+            scope.end();
+        }
+        if (batch.sent() != null) {
+            // Only acknowledgements wait on it (see presenceSent): they take just their connection's lock.
+            batch.sent().complete(null);
+        }
+    }
+
+    /** Guarded by this: a presence batch to presence subscribers, and to other originators their own events. */
+    private void handOut(PresenceBatch.Taken batch) {
         Map<String, List<EncodedMessage>> echoes = null;
         for (Attachment a : attachments.values()) {
             if (a.has(Flags.PRESENCE_SUBSCRIBE)) {
@@ -617,10 +638,6 @@ public final class Channel {
             if (own != null) {
                 own.forEach(a.connection::deliver);
             }
-        }
-        if (batch.sent() != null) {
-            // Only acknowledgements wait on it (see presenceSent): they take just their connection's lock.
-            batch.sent().complete(null);
         }
     }
 

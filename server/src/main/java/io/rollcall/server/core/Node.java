@@ -53,6 +53,7 @@ public final class Node implements Broker.Deliveries {
     private final ConcurrentMap<String, App> apps = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, Connection> connections = new ConcurrentHashMap<>();
     private final InboundProtocol inbound;
+    private volatile FanOutScope fanOutScope = FanOutScope.NONE;
     private final List<ChannelObserver> observers = new CopyOnWriteArrayList<>();
     private final ChatMessages chatMessages = new ChatMessages(this);
     private final MessageReactions messageReactions = new MessageReactions(this, chatMessages);
@@ -89,6 +90,15 @@ public final class Node implements Broker.Deliveries {
 
     public Limits limits() {
         return limits;
+    }
+
+    /** The transport's batching of a fan-out's hand-overs (set once, by the transport, before it serves). */
+    public void fanOutScope(FanOutScope scope) {
+        this.fanOutScope = scope;
+    }
+
+    FanOutScope fanOutScope() {
+        return fanOutScope;
     }
 
     public Clock clock() {

@@ -50,6 +50,7 @@ public final class HttpServer implements AutoCloseable {
      */
     public HttpServer(Node node, int eventLoops, boolean console, java.util.function.Function<String, java.util.List<?>> webhookStats) {
         this.node = node;
+        node.fanOutScope(OutboundTurn.SCOPE);
         this.console = console;
         this.webhookStats = webhookStats;
         boolean epoll = Epoll.isAvailable();

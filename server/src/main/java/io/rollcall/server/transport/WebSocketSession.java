@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.rollcall.server.core.Connection;
 import io.rollcall.server.core.Node;
 import io.rollcall.server.core.Transport;
+import io.rollcall.server.metrics.AppMeters;
 import io.rollcall.server.protocol.AblyException;
 import io.rollcall.server.protocol.Action;
 import io.rollcall.server.protocol.EncodedMessage;
@@ -70,6 +71,8 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter implements Tra
     /** System.nanoTime() of the last frame read and of the last flush of queued messages; event loop only. */
     long lastRead;
     long lastWrite;
+    /** The publish time of the oldest message the last drain wrote (0: none); event loop only. */
+    long drainedSince;
     /** This loop's {@link IdleSweep} and the links of its list while the sweep watches us; event loop only. */
     IdleSweep idleSweep;
     /** The step of each interval on which this session may be pinged (see {@link IdleSweep}); event loop only. */
@@ -191,15 +194,18 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter implements Tra
         }
     }
 
-    /** On the event loop (the turn's task): writes what is queued, as few writes as the bound allows. */
-    void drain() {
+    /**
+     * On the event loop (the turn's task): writes what is queued, as few writes as the bound allows. Returns how
+     * many messages it wrote, the oldest one's publish time left in {@link #drainedSince} (0: none).
+     */
+    int drain() {
         drainScheduled = 0;
         int written = 0;
         long oldestPublish = 0;
         boolean close = false;
         while (!close && (socket.isWritable() || closing != 0)) {
-            ByteBuf out = null;
             int n = 0;
+            int bytes = 0;
             // The write's own messages, freshly allocated: a long-lived buffer per socket would take a young
             // reference per delivery, and with it a GC card mark and its refinement.
             EncodedMessage[] batch = null;
@@ -207,33 +213,35 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter implements Tra
                 if (swept) {
                     break;
                 }
-                for (EncodedMessage m; (out == null || out.readableBytes() < WRITE_BYTES) && (m = queue.poll()) != null; ) {
+                for (EncodedMessage m; bytes < WRITE_BYTES && (m = queue.poll()) != null; ) {
                     if (m == CLOSE) {
                         close = true;
                         queue.clear();
                         break;
                     }
-                    byte[] payload = m.bytes(format);
-                    if (out == null) {
-                        out = socket.alloc().directBuffer(Math.max(256, payload.length + 10));
-                    }
-                    frameInto(out, payload);
                     if (batch == null) {
                         batch = new EncodedMessage[Math.min(64, queue.size() + 1)];
                     } else if (n == batch.length) {
                         batch = java.util.Arrays.copyOf(batch, n * 2);
                     }
                     batch[n++] = m;
-                    if (oldestPublish == 0) {
-                        ProtocolMessage pm = m.message();
-                        if (pm.action == Action.MESSAGE && pm.timestamp > 0) {
-                            oldestPublish = pm.timestamp;
-                        }
-                    }
+                    bytes += frameSize(m.bytes(format).length);
                 }
             }
             if (n == 0) {
                 break;
+            }
+            // Sized once for the whole write: growing it as frames are added would copy them again.
+            ByteBuf out = socket.alloc().directBuffer(bytes, bytes);
+            for (int i = 0; i < n; i++) {
+                EncodedMessage m = batch[i];
+                frameInto(out, m.bytes(format));
+                if (oldestPublish == 0) {
+                    ProtocolMessage pm = m.message();
+                    if (pm.action == Action.MESSAGE && pm.timestamp > 0) {
+                        oldestPublish = pm.timestamp;
+                    }
+                }
             }
             // One promise per write, not per message: it settles every message of the write at once.
             socket.write(out, new TrackedWrite(socket, this, batch, n).addListener(SETTLE));
@@ -242,16 +250,19 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter implements Tra
         if (written > 0) {
             socket.flush();
             lastWrite = System.nanoTime();
-            Connection c = connection;
-            if (c != null) {
-                // Counted per turn, not per socket: a fan-out turn drains thousands of sockets.
-                turn.count(c.app().meters(), written, oldestPublish);
-            }
         }
+        drainedSince = oldestPublish;
         if (close) {
             closeNormally();
         }
         // Not writable: channelWritabilityChanged resumes the drain once the socket catches up.
+        return written;
+    }
+
+    /** The app whose meters count this socket's messages; null before the connection is bound. */
+    AppMeters meters() {
+        Connection c = connection;
+        return c == null ? null : c.app().meters();
     }
 
     /**
