@@ -52,6 +52,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--rounds", defaultValue = "1", description = "Fan-out: runs of each target, alternating; figures are medians (default ${DEFAULT-VALUE}).")
     int rounds;
 
+    @Option(names = "--warmup", defaultValue = "-1",
+            description = "Fan-out: unmeasured seconds of the same load before each measurement (default: as long as --seconds, at most 3).")
+    double warmup;
+
     @Option(names = "--no-broadcast-reference", description = "Fan-out: skip the earlier (broadcast) reference's column.")
     boolean noBroadcastReference;
 
@@ -117,7 +121,7 @@ public final class BenchCommand implements Callable<Integer> {
             for (int n : subscribers != null ? subscribers : List.of(1000, 10000)) {
                 Flame.label("fanout-" + n + "-" + format);
                 results.add(show(new FanoutScenario(new FanoutScenario.Options(n, seconds, window, latencyRate, f), rounds,
-                        !noBroadcastReference).run(serverJar)));
+                        !noBroadcastReference).warmup(warmup).run(serverJar)));
             }
         }
         if (all || scenario.equals("cluster")) {

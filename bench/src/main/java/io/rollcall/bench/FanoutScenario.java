@@ -31,11 +31,14 @@ final class FanoutScenario {
     /** The column of the earlier reference ({@link ReferenceServer.Mode#BROADCAST}), beside the two. */
     static final String BROADCAST_COLUMN = "broadcast reference";
 
+    /** The default warm-up: as long as the measurement, at most 3 s. */
     private static final double WARMUP_SECONDS = 3;
 
     private final Options o;
     private final int rounds;
     private final boolean withBroadcast;
+    /** Unmeasured load before each measurement; negative: the default. */
+    private double warmupSeconds = -1;
 
     FanoutScenario(Options o) {
         this(o, 1, true);
@@ -51,6 +54,19 @@ final class FanoutScenario {
         this.withBroadcast = withBroadcast;
     }
 
+    /**
+     * A longer warm-up than the default, for the steady state: the larger server's JIT is still compiling a few
+     * seconds in, the reference's much less.
+     */
+    FanoutScenario warmup(double seconds) {
+        this.warmupSeconds = seconds;
+        return this;
+    }
+
+    private double warmupSeconds() {
+        return warmupSeconds >= 0 ? warmupSeconds : Math.min(o.seconds, WARMUP_SECONDS);
+    }
+
     /** Where one measurement puts its figures. */
     interface Sink {
         void put(String metric, double value, String unit);
@@ -63,7 +79,7 @@ final class FanoutScenario {
     Result run(String serverJar) throws Exception {
         Result r = new Result("fanout").param("subscribers", o.subscribers).param("seconds", o.seconds)
                 .param("window", o.window).param("latencyDeliveriesPerSecond", o.latencyRate).param("format", o.format.name().toLowerCase())
-                .param("rounds", rounds);
+                .param("rounds", rounds).param("warmup", warmupSeconds());
         List<String> names = new ArrayList<>(List.of("rollcall", "reference"));
         List<Launch> launches = new ArrayList<>(List.of(() -> Target.rollcall(serverJar, List.of()),
                 () -> Target.reference(ReferenceServer.Mode.LIMIT)));
@@ -184,7 +200,7 @@ final class FanoutScenario {
 
         // Warm-up, not measured: the same load for a while, so the JIT has compiled the hot path (its compiler
         // threads otherwise take more CPU than the event loops in a short run, far more for the larger server).
-        long seq = pump(pub, channel, 0, Math.min(o.seconds, WARMUP_SECONDS), delivered, n);
+        long seq = pump(pub, channel, 0, warmupSeconds(), delivered, n);
         drain(delivered, seq * n);
 
         // (a) throughput with a bounded in-flight window.
