@@ -31,6 +31,12 @@ public final class Connection {
     private final long presenceGraceMs;
     private volatile AuthContext auth;
     private volatile Transport transport;
+    /**
+     * The transport while nothing is held for this connection (active, on a socket, no channel awaiting its
+     * re-attach, no gap): a delivery then goes straight to it without the lock. Null otherwise; only ever set
+     * under the lock, by {@link #refreshDirect}.
+     */
+    private volatile Transport direct;
     /** Sized for the usual one or two channels (a default table is 16 slots); it grows as channels are attached. */
     final ConcurrentMap<String, Attachment> attachments = new ConcurrentHashMap<>(2);
     final InboundRate inboundRate;
@@ -66,6 +72,7 @@ public final class Connection {
         this.echo = echo;
         this.presenceGraceMs = presenceGraceMs;
         this.transport = transport;
+        this.direct = transport;
         this.inboundRate = new InboundRate(node.limits().maxInboundRate(), node.clock().millis());
         this.outcomes = new RecentOutcomes(node.limits().outcomeMemory());
     }
@@ -109,7 +116,27 @@ public final class Connection {
      * and after a resume until the client has re-attached that channel: the SDKs drop channel messages that
      * arrive before ATTACHED (RTL17), so they are released right after it.
      */
-    public synchronized void deliver(EncodedMessage message) {
+    public void deliver(EncodedMessage message) {
+        // The common case, nothing held: a fan-out reaches thousands of connections, and a lock per recipient
+        // is two atomic operations on memory other threads use. A transport already retired refuses (CLOSED),
+        // and the message takes the locked path below like any other; a full queue is a gap, as there.
+        Transport d = direct;
+        if (d != null) {
+            Transport.Outcome sent = d.send(message);
+            if (sent == Transport.Outcome.QUEUED) {
+                return;
+            }
+            if (sent == Transport.Outcome.FULL) {
+                synchronized (this) {
+                    refused(message, sent);
+                }
+                return;
+            }
+        }
+        deliverLocked(message);
+    }
+
+    private synchronized void deliverLocked(EncodedMessage message) {
         // Under the connection's lock, so that choosing between the socket and the resume buffer is one step
         // against transportLost/resumeOn/replay: otherwise a message could go to a socket already given up, or
         // be held only after the resume's replay had run, and reach the client only much later.
@@ -133,6 +160,7 @@ public final class Connection {
         if (resumeBuffer.size() >= node.limits().resumeBufferMessages()) {
             // Past the bound the client must learn of the gap: its resume will fail with 80007.
             continuityLost = true;
+            direct = null;
             resumeBuffer.clear();
             return;
         }
@@ -147,6 +175,7 @@ public final class Connection {
     private void refused(EncodedMessage message, Transport.Outcome outcome) {
         if (outcome == Transport.Outcome.FULL) {
             continuityLost = true;
+            direct = null;
         } else if (isReplayable(message)) {
             holdForResume(message);
         }
@@ -202,6 +231,7 @@ public final class Connection {
         }
         if (resumeBuffer.size() > node.limits().resumeBufferMessages()) {
             continuityLost = true;
+            direct = null;
             resumeBuffer.clear();
         }
     }
@@ -211,12 +241,18 @@ public final class Connection {
         awaitReattach(channel);
     }
 
+    /** Guarded by this: after any change to what decides whether deliveries may skip the lock. */
+    private void refreshDirect() {
+        direct = state == State.ACTIVE && !continuityLost && awaitingReattach.isEmpty() ? transport : null;
+    }
+
     /** Guarded by this: holds the channel's traffic, allocating the set on the first channel held. */
     private void awaitReattach(String channel) {
         if (awaitingReattach.isEmpty()) {
             awaitingReattach = new HashSet<>();
         }
         awaitingReattach.add(channel);
+        direct = null;
     }
 
     /** Guarded by this: stops holding the channel; false if it was not held. Frees the set once empty. */
@@ -226,6 +262,7 @@ public final class Connection {
         }
         if (awaitingReattach.isEmpty()) {
             awaitingReattach = java.util.Collections.emptySet();
+            refreshDirect();
         }
         return true;
     }
@@ -322,6 +359,7 @@ public final class Connection {
             return;
         }
         transport = null;
+        direct = null;
         holdForReattach(unsent);
         state = State.DISCONNECTED;
         long ttl = node.limits().connectionStateTtl().toMillis();
@@ -366,6 +404,7 @@ public final class Connection {
             // The client reconnected before we noticed its old socket die: retire it as if it had. When another
             // client recovered this connection, the old socket is still someone's: it is told (DISCONNECTED).
             transport = null;
+            direct = null;
             holdForReattach(recovered ? previous.retire(SUPERSEDED) : previous.retire());
             if (continuityLost) {
                 return false;
@@ -383,6 +422,7 @@ public final class Connection {
         // Held channel traffic is released channel by channel as the client re-attaches.
         transport = next;
         state = State.ACTIVE;
+        refreshDirect();
         return true;
     }
 
@@ -396,6 +436,7 @@ public final class Connection {
             return false;
         }
         state = State.CLOSED;
+        direct = null;
         if (resumeBuffer != null) {
             resumeBuffer.clear();
         }
