@@ -71,6 +71,8 @@ final class OutboundTurn implements Runnable {
 
     /** At most this many sessions wait in a fan-out before their loop gets them. */
     static final int CHUNK = 256;
+    /** A thread that has handed over to more loops than this forgets them all (they are re-learnt on use). */
+    private static final int FORGET_AFTER = 16;
 
     /** Sessions of one fan-out for one loop: the first {@code count} of {@code sessions}. */
     private record Staged(WebSocketSession[] sessions, int count) {
@@ -123,6 +125,12 @@ final class OutboundTurn implements Runnable {
         void handOver() {
             for (int i = 0; i < loops; i++) {
                 handOver(i);
+            }
+            if (loops > FORGET_AFTER) {
+                // Loops of servers stopped in this process: a long-lived thread must not keep their turns.
+                java.util.Arrays.fill(turns, null);
+                java.util.Arrays.fill(last, 0);
+                loops = 0;
             }
         }
 
