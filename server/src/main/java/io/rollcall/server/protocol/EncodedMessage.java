@@ -17,6 +17,11 @@ public final class EncodedMessage {
         return message;
     }
 
+    /** The bytes in that format if they are encoded already, else null (never encodes). */
+    public byte[] encoded(WireFormat format) {
+        return format == WireFormat.JSON ? json : msgpack;
+    }
+
     public byte[] bytes(WireFormat format) {
         if (format == WireFormat.JSON) {
             byte[] b = json;

@@ -1,6 +1,7 @@
 package io.rollcall.server.transport;
 
 import io.rollcall.server.protocol.EncodedMessage;
+import io.rollcall.server.protocol.WireFormat;
 
 /**
  * A socket's queue of messages to write: any thread offers, the socket's loop polls. A short monitor per call
@@ -10,29 +11,58 @@ import io.rollcall.server.protocol.EncodedMessage;
  * thousands of sockets in turn, and each object and lock reached per delivery is a cache miss. The ring starts
  * small, and one that grew for a burst is replaced by a small one once it drains, so a burst does not pin its
  * peak for the socket's life.
+ *
+ * <p>It also knows whether the socket is due a drain ({@code scheduled}): the same monitor decides it, so a
+ * delivery is one lock and no further atomic operation, and only the delivery that finds the socket idle makes
+ * it join its loop's turn. The drain takes a write's worth of messages in one call, not one call each.
  */
 final class OutboundQueue {
     private static final int INITIAL = 4;
     /** Above this many slots an emptied queue is replaced, freeing the burst's array. */
     private static final int KEEP = 256;
+    /** What {@link #offer} did: refused (the bound), queued, or queued and the socket must now be scheduled. */
+    static final int FULL = -1;
+    static final int QUEUED = 0;
+    static final int SCHEDULE = 1;
 
     private EncodedMessage[] ring = new EncodedMessage[INITIAL];
     private int head;
     private int size;
     private int peak;
+    /** A drain is due: set by the offer that found the socket idle, cleared by the drain that empties it. */
+    private boolean scheduled;
 
-    /** Queues the message unless {@code limit} are queued already. */
-    synchronized boolean offer(EncodedMessage m, int limit) {
+    /** Queues the message unless {@code limit} are queued already; SCHEDULE: the caller must have it drained. */
+    synchronized int offer(EncodedMessage m, int limit) {
         if (size >= limit) {
-            return false;
+            return FULL;
         }
         add(m);
-        return true;
+        return schedule();
     }
 
-    /** Queues it whatever the bound (the close marker and a farewell). */
-    synchronized void offer(EncodedMessage m) {
+    /** Queues it whatever the bound (the close marker and a farewell); SCHEDULE as above. */
+    synchronized int offer(EncodedMessage m) {
         add(m);
+        return schedule();
+    }
+
+    private int schedule() {
+        if (scheduled) {
+            return QUEUED;
+        }
+        scheduled = true;
+        return SCHEDULE;
+    }
+
+    /** The socket can write again: true if it has messages and no drain is due, which the caller must arrange. */
+    synchronized boolean requestDrain() {
+        return size > 0 && schedule() == SCHEDULE;
+    }
+
+    /** The drain stopped with messages left (the socket is not writable): the next request schedules it. */
+    synchronized void unschedule() {
+        scheduled = false;
     }
 
     private void add(EncodedMessage m) {
@@ -48,6 +78,48 @@ final class OutboundQueue {
         if (++size > peak) {
             peak = size;
         }
+    }
+
+    /** At most this many messages not yet encoded (of unknown size) go into one take. */
+    private static final int UNSIZED = 16;
+
+    /**
+     * The consumer's take: the oldest messages, in a fresh array, until their frames in {@code format} reach
+     * {@code maxBytes}; null if there are none. Messages are not encoded under the lock the producers take: at
+     * most {@value #UNSIZED} not yet encoded go into one take, whatever their size. Emptying the queue
+     * unschedules it.
+     */
+    synchronized EncodedMessage[] take(int maxBytes, WireFormat format) {
+        int n = 0;
+        int unsized = 0;
+        long bytes = 0;
+        int mask = ring.length - 1;
+        while (n < size && bytes < maxBytes) {
+            byte[] b = ring[(head + n) & mask].encoded(format);
+            if (b != null) {
+                bytes += WebSocketFrames.size(b.length);
+            } else if (++unsized > UNSIZED) {
+                break;
+            }
+            n++;
+        }
+        if (n == 0) {
+            scheduled = false;
+            shrink();
+            return null;
+        }
+        EncodedMessage[] out = new EncodedMessage[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = ring[head];
+            ring[head] = null;
+            head = (head + 1) & mask;
+        }
+        size -= n;
+        if (size == 0) {
+            scheduled = false;
+            shrink();
+        }
+        return out;
     }
 
     synchronized EncodedMessage poll() {

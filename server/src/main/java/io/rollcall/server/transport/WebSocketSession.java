@@ -54,14 +54,13 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter implements Tra
     /** Many producers, one consumer at a time: the consumer side (drain, sweep, reclaim) holds {@link #consumer}. */
     private final OutboundQueue queue = new OutboundQueue();
     private final Object consumer = new Object();
-    /** Flags in the session itself (no object of their own to reach on every delivery): 0 or 1. */
-    private volatile int drainScheduled;
+    /** A flag in the session itself (no object of its own to reach on every delivery): 0 or 1. */
     private volatile int closing;
-    private static final AtomicIntegerFieldUpdater<WebSocketSession> DRAIN_SCHEDULED =
-            AtomicIntegerFieldUpdater.newUpdater(WebSocketSession.class, "drainScheduled");
     private static final AtomicIntegerFieldUpdater<WebSocketSession> CLOSING =
             AtomicIntegerFieldUpdater.newUpdater(WebSocketSession.class, "closing");
     private volatile Connection connection;
+    /** The connection's app's meters, kept here: the turn reads them for every socket it drains. */
+    private volatile AppMeters meters;
     /** Guarded by {@link #consumer}: the queue was swept for a retire or the socket's end; what follows is late. */
     private boolean swept;
     /** Guarded by {@link #consumer}: messages queued after the sweep, until their senders reclaim them. */
@@ -93,6 +92,7 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter implements Tra
     }
 
     void bind(Connection connection) {
+        this.meters = connection.app().meters();
         this.connection = connection;
     }
 
@@ -106,14 +106,18 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter implements Tra
         if (closing != 0) {
             return Outcome.CLOSED;
         }
-        if (!queue.offer(message, queueLimit)) {
+        int queued = queue.offer(message, queueLimit);
+        if (queued == OutboundQueue.FULL) {
             slowConsumer();
             return Outcome.FULL;
+        }
+        // Before the closing check: a drain now due is owed whatever follows (a close marker may be behind it).
+        if (queued == OutboundQueue.SCHEDULE) {
+            turn.join(this);
         }
         if (closing != 0) {
             return reclaim(message);
         }
-        scheduleDrain();
         return Outcome.QUEUED;
     }
 
@@ -174,9 +178,11 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter implements Tra
         if (!CLOSING.compareAndSet(this, 0, 1)) {
             return;
         }
-        queue.offer(message);
-        queue.offer(CLOSE);
-        scheduleDrain();
+        int a = queue.offer(message);
+        int b = queue.offer(CLOSE);
+        if (a == OutboundQueue.SCHEDULE || b == OutboundQueue.SCHEDULE) {
+            turn.join(this);
+        }
     }
 
     @Override
@@ -184,12 +190,7 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter implements Tra
         if (!CLOSING.compareAndSet(this, 0, 1)) {
             return;
         }
-        queue.offer(CLOSE);
-        scheduleDrain();
-    }
-
-    private void scheduleDrain() {
-        if (drainScheduled == 0 && DRAIN_SCHEDULED.compareAndSet(this, 0, 1)) {
+        if (queue.offer(CLOSE) == OutboundQueue.SCHEDULE) {
             turn.join(this);
         }
     }
@@ -199,43 +200,50 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter implements Tra
      * many messages it wrote, the oldest one's publish time left in {@link #drainedSince} (0: none).
      */
     int drain() {
-        drainScheduled = 0;
         int written = 0;
         long oldestPublish = 0;
         boolean close = false;
-        while (!close && (socket.isWritable() || closing != 0)) {
-            int n = 0;
-            int bytes = 0;
+        boolean stalled = false;
+        while (!close) {
+            if (!socket.isWritable() && closing == 0) {
+                stalled = true;
+                break;
+            }
             // The write's own messages, freshly allocated: a long-lived buffer per socket would take a young
             // reference per delivery, and with it a GC card mark and its refinement.
-            EncodedMessage[] batch = null;
+            EncodedMessage[] batch;
             synchronized (consumer) {
                 if (swept) {
                     break;
                 }
-                for (EncodedMessage m; bytes < WRITE_BYTES && (m = queue.poll()) != null; ) {
-                    if (m == CLOSE) {
-                        close = true;
+                batch = queue.take(WRITE_BYTES, format);
+            }
+            if (batch == null) {
+                break;
+            }
+            int n = batch.length;
+            int bytes = 0;
+            for (int i = 0; i < n; i++) {
+                EncodedMessage m = batch[i];
+                if (m == CLOSE) {
+                    close = true;
+                    n = i;
+                    synchronized (consumer) {
                         queue.clear();
-                        break;
                     }
-                    if (batch == null) {
-                        batch = new EncodedMessage[Math.min(64, queue.size() + 1)];
-                    } else if (n == batch.length) {
-                        batch = java.util.Arrays.copyOf(batch, n * 2);
-                    }
-                    batch[n++] = m;
-                    bytes += frameSize(m.bytes(format).length);
+                    break;
                 }
+                bytes += WebSocketFrames.size(m.bytes(format).length);
             }
             if (n == 0) {
                 break;
             }
             // Sized once for the whole write: growing it as frames are added would copy them again.
             ByteBuf out = socket.alloc().directBuffer(bytes, bytes);
+            boolean text = format == WireFormat.JSON;
             for (int i = 0; i < n; i++) {
                 EncodedMessage m = batch[i];
-                frameInto(out, m.bytes(format));
+                WebSocketFrames.write(out, m.bytes(format), text);
                 if (oldestPublish == 0) {
                     ProtocolMessage pm = m.message();
                     if (pm.action == Action.MESSAGE && pm.timestamp > 0) {
@@ -247,6 +255,10 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter implements Tra
             socket.write(out, new TrackedWrite(socket, this, batch, n).addListener(SETTLE));
             written += n;
         }
+        if (stalled) {
+            // Not writable: channelWritabilityChanged asks for the next drain once the socket catches up.
+            queue.unschedule();
+        }
         if (written > 0) {
             socket.flush();
             lastWrite = System.nanoTime();
@@ -255,33 +267,12 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter implements Tra
         if (close) {
             closeNormally();
         }
-        // Not writable: channelWritabilityChanged resumes the drain once the socket catches up.
         return written;
     }
 
     /** The app whose meters count this socket's messages; null before the connection is bound. */
     AppMeters meters() {
-        Connection c = connection;
-        return c == null ? null : c.app().meters();
-    }
-
-    /**
-     * An unmasked WebSocket frame (server to client, RFC 6455 5.2): FIN, text for JSON and binary for msgpack
-     * (as the SDKs expect), the length, the payload. Written as bytes, it passes the frame encoder untouched.
-     */
-    private void frameInto(ByteBuf out, byte[] payload) {
-        int n = payload.length;
-        out.writeByte(0x80 | (format == WireFormat.JSON ? 0x1 : 0x2));
-        if (n < 126) {
-            out.writeByte(n);
-        } else if (n <= 0xFFFF) {
-            out.writeByte(126);
-            out.writeShort(n);
-        } else {
-            out.writeByte(127);
-            out.writeLong(n);
-        }
-        out.writeBytes(payload);
+        return meters;
     }
 
     /**
@@ -325,16 +316,12 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter implements Tra
         long end = 0;
         for (int i = 0; i < w.count; i++) {
             EncodedMessage m = w.messages[i];
-            end += frameSize(m.bytes(s.format).length);
+            end += WebSocketFrames.size(m.bytes(s.format).length);
             if (end > w.progress) {
                 s.failedWrites.add(m);
             }
         }
     };
-
-    private static int frameSize(int payload) {
-        return payload + (payload < 126 ? 2 : payload <= 0xFFFF ? 4 : 10);
-    }
 
     private WebSocketFrame frame(EncodedMessage m) {
         ByteBuf payload = Unpooled.wrappedBuffer(m.bytes(format));
@@ -381,8 +368,8 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter implements Tra
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (ctx.channel().isWritable() && !queue.isEmpty()) {
-            scheduleDrain();
+        if (ctx.channel().isWritable() && queue.requestDrain()) {
+            turn.join(this);
         }
         ctx.fireChannelWritabilityChanged();
     }
