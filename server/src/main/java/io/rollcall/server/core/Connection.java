@@ -255,14 +255,17 @@ public final class Connection {
         direct = null;
     }
 
-    /** Guarded by this: stops holding the channel; false if it was not held. Frees the set once empty. */
+    /**
+     * Guarded by this: stops holding the channel; false if it was not held. Frees the set once empty. The caller
+     * refreshes {@link #direct} once what was held is out: a delivery that skipped the lock meanwhile would
+     * overtake it.
+     */
     private boolean stopAwaiting(String channel) {
         if (!awaitingReattach.remove(channel)) {
             return false;
         }
         if (awaitingReattach.isEmpty()) {
             awaitingReattach = java.util.Collections.emptySet();
-            refreshDirect();
         }
         return true;
     }
@@ -294,6 +297,15 @@ public final class Connection {
         if (!awaitingReattach.contains(channel)) {
             return;
         }
+        try {
+            sendHeld(channel, first);
+        } finally {
+            refreshDirect();
+        }
+    }
+
+    /** Guarded by this: {@link #releaseHeld}'s sends, before deliveries may skip the lock again. */
+    private void sendHeld(String channel, List<EncodedMessage> first) {
         Transport t = transport;
         if (t == null) {
             if (!first.isEmpty()) {
@@ -338,6 +350,7 @@ public final class Connection {
                 resumeBuffer = null;
             }
         }
+        refreshDirect();
     }
 
     /**

@@ -34,6 +34,8 @@ class DyingSocketTest {
         volatile boolean full;
         /** Runs as the ATTACHED is handed over: a socket that dies right then. */
         volatile Runnable onAttached;
+        /** Runs as a MESSAGE is handed over, with its data. */
+        volatile java.util.function.Consumer<Object> onMessage;
 
         @Override
         public WireFormat format() {
@@ -53,6 +55,10 @@ class DyingSocketTest {
             if (hook != null && message.message().action == Action.ATTACHED) {
                 onAttached = null;
                 hook.run();
+            }
+            java.util.function.Consumer<Object> messageHook = onMessage;
+            if (messageHook != null && message.message().action == Action.MESSAGE) {
+                messageHook.accept(message.message().messages.get(0).data);
             }
             return Outcome.QUEUED;
         }
@@ -216,6 +222,47 @@ class DyingSocketTest {
             Socket second = new Socket();
             connect(node, second, sub.key());
             assertThat(second.sent.get(0).error.code()).isEqualTo(80007);
+        } finally {
+            node.shutdown();
+        }
+    }
+
+    /**
+     * What a held channel releases (a rewind's history answered on the engine's thread, or what waited for a
+     * resume's re-attach) goes out before any live message: a delivery that finds nothing held skips the
+     * connection's lock, so nothing may look unheld until the release is out. It once did, and a live message
+     * published meanwhile (on another thread) landed in the middle of a rewind.
+     */
+    @Test
+    void aLiveMessageDoesNotOvertakeWhatAHeldChannelReleases() throws Exception {
+        Node node = node();
+        try {
+            Socket socket = new Socket();
+            Connection sub = subscriber(node, socket);
+            Connection pub = connect(node, new Socket(), null);
+            List<EncodedMessage> held = new java.util.ArrayList<>();
+            for (String data : List.of("old1", "old2", "old3")) {
+                ProtocolMessage pm = ProtocolMessage.of(Action.MESSAGE, "room");
+                Message m = new Message();
+                m.data = data;
+                pm.messages = List.of(m);
+                held.add(new EncodedMessage(pm));
+            }
+            Thread[] live = new Thread[1];
+            // While the first released message is handed over, another thread publishes: it must wait (or be
+            // queued after the release), not go out between the released messages.
+            socket.onMessage = data -> {
+                if ("old1".equals(data)) {
+                    live[0] = new Thread(() -> publish(node, pub, "new0"));
+                    live[0].start();
+                    io.rollcall.server.testing.Await.until(() -> live[0].getState() == Thread.State.BLOCKED
+                            || live[0].getState() == Thread.State.TERMINATED, "the live publish waiting or done");
+                }
+            };
+            sub.holdChannel("room");
+            sub.releaseHeld("room", held);
+            live[0].join(io.rollcall.server.testing.Await.TIMEOUT.toMillis());
+            assertThat(socket.data()).containsExactly("old1", "old2", "old3", "new0");
         } finally {
             node.shutdown();
         }
