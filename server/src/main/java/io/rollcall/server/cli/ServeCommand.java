@@ -75,6 +75,7 @@ public final class ServeCommand implements Callable<Integer> {
             System.err.println("rollcall: invalid configuration: " + e.getMessage());
             return 2;
         }
+        quietLeakDetector();
         Rollcall server;
         try {
             server = Rollcall.start(cfg);
@@ -168,5 +169,17 @@ public final class ServeCommand implements Callable<Integer> {
         r.nextBytes(secret);
         Base64.Encoder enc = Base64.getUrlEncoder().withoutPadding();
         return "local." + enc.encodeToString(id).replace('-', 'a').replace('_', 'b') + ":" + enc.encodeToString(secret);
+    }
+
+    /**
+     * Netty's leak detector, unless asked for (-Dio.netty.leakDetection.level=...), is off in a served node: it
+     * wraps one buffer in 128 for tracking, and that rare second type at the hot write path's call sites makes
+     * the JIT deoptimize and recompile them for as long as the node runs (the slow fan-out rounds of bench/README).
+     * The test suites keep it on, where leaks are looked for.
+     */
+    static void quietLeakDetector() {
+        if (System.getProperty("io.netty.leakDetection.level") == null && System.getProperty("io.netty.leakDetectionLevel") == null) {
+            io.netty.util.ResourceLeakDetector.setLevel(io.netty.util.ResourceLeakDetector.Level.DISABLED);
+        }
     }
 }
