@@ -397,10 +397,8 @@ public final class ReferenceServer implements AutoCloseable {
     public static void main(String[] args) throws Exception {
         int loops = args.length > 1 && Integer.parseInt(args[1]) > 0 ? Integer.parseInt(args[1]) : Runtime.getRuntime().availableProcessors();
         Mode mode = args.length > 2 ? Mode.valueOf(args[2].toUpperCase(java.util.Locale.ROOT)) : Mode.LIMIT;
-        // As a served Rollcall node runs (ServeCommand): without Netty's sampling leak detector.
-        if (System.getProperty("io.netty.leakDetection.level") == null) {
-            io.netty.util.ResourceLeakDetector.setLevel(io.netty.util.ResourceLeakDetector.Level.DISABLED);
-        }
+        // As a served Rollcall node runs: without Netty's sampling leak detector unless asked for.
+        io.rollcall.server.cli.ServeCommand.quietLeakDetector();
         ReferenceServer s = new ReferenceServer(loops, mode);
         int port = s.start(Integer.parseInt(args[0]));
         System.out.println("reference: listening on 127.0.0.1:" + port);

@@ -175,9 +175,9 @@ public final class ServeCommand implements Callable<Integer> {
      * Netty's leak detector, unless asked for (-Dio.netty.leakDetection.level=...), is off in a served node: it
      * wraps one buffer in 128 for tracking, and that rare second type at the hot write path's call sites makes
      * the JIT deoptimize and recompile them for as long as the node runs (the slow fan-out rounds of bench/README).
-     * The test suites keep it on, where leaks are looked for.
+     * The test suites keep it on, where leaks are looked for. The bench's reference server calls it too.
      */
-    static void quietLeakDetector() {
+    public static void quietLeakDetector() {
         if (System.getProperty("io.netty.leakDetection.level") == null && System.getProperty("io.netty.leakDetectionLevel") == null) {
             io.netty.util.ResourceLeakDetector.setLevel(io.netty.util.ResourceLeakDetector.Level.DISABLED);
         }
