@@ -49,7 +49,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * validation, no presence set, no occupancy, no history, no resume.
  *
  * <p>{@link Mode#LIMIT} (the default) is the fastest fan-out we know how to write on Netty, the bar for Rollcall:
- * each message is stamped as Rollcall stamps it (id, connectionId, timestamp, channelSerial) and encoded once per
+ * each message is stamped as Rollcall stamps it (id, connectionId, clientId, timestamp, channelSerial; ids and serials
+ * as long as Rollcall's, so that a delivery is as many bytes) and encoded once per
  * wire format, already framed; a recipient's frames go into its own lock-free queue (no allocation per delivery)
  * and the socket's own event loop drains it, every frame queued since the last turn merged into one buffer and
  * one write. A loop is woken at most once per turn, whatever the number of its sockets with frames waiting.
@@ -117,9 +118,12 @@ public final class ReferenceServer implements AutoCloseable {
                 WireFormat f = hs.requestUri().contains("format=json") ? WireFormat.JSON : WireFormat.MSGPACK;
                 ctx.channel().attr(FORMAT).set(f);
                 ProtocolMessage pm = new ProtocolMessage(Action.CONNECTED);
-                pm.connectionId = "ref" + ids.incrementAndGet();
+                // As long as Rollcall's (a 6-character node prefix and 10 random characters): the ids are in
+                // every message delivered, so their length is part of the workload.
+                pm.connectionId = String.format(java.util.Locale.ROOT, "refsrv%010d", ids.incrementAndGet());
                 Channel ch = ctx.channel();
-                ch.attr(OUTLET).set(new Outlet(ch, f, pm.connectionId, turns.computeIfAbsent(ch.eventLoop(), Turn::new)));
+                ch.attr(OUTLET).set(new Outlet(ch, f, pm.connectionId, clientId(hs.requestUri()),
+                        turns.computeIfAbsent(ch.eventLoop(), Turn::new)));
                 pm.connectionDetails = new ConnectionDetails("*", pm.connectionId + "!k", 65536, 524288, 1_000_000, 120000, 15000, "reference");
                 send(ctx.channel(), pm);
             }
@@ -141,14 +145,14 @@ public final class ReferenceServer implements AutoCloseable {
                     send(ctx.channel(), ack);
                     if (pm.action == Action.PRESENCE) {
                         if (mode == Mode.LIMIT) {
-                            stampPresence(pm, ctx.channel().attr(OUTLET).get().connectionId);
+                            stampPresence(pm, ctx.channel().attr(OUTLET).get());
                         }
                         presence.computeIfAbsent(pm.channel, c -> new CopyOnWriteArrayList<>()).addAll(pm.presence);
                     }
                     if (mode == Mode.LIMIT) {
                         Audience a = (pm.action == Action.PRESENCE ? presenceAudiences : audiences).get(pm.channel);
                         if (a != null) {
-                            a.fanOut(pm, ctx.channel().attr(OUTLET).get().connectionId);
+                            a.fanOut(pm, ctx.channel().attr(OUTLET).get());
                         }
                         return;
                     }
@@ -219,12 +223,15 @@ public final class ReferenceServer implements AutoCloseable {
      * LIMIT: the fields Rollcall gives each member (the SDKs need them: RTP2b compares ids), so that presence
      * frames and SYNC pages are as large as Rollcall's.
      */
-    private static void stampPresence(ProtocolMessage pm, String from) {
+    private static void stampPresence(ProtocolMessage pm, Outlet from) {
         long now = System.currentTimeMillis();
         for (int i = 0; i < pm.presence.size(); i++) {
             PresenceMessage p = pm.presence.get(i);
-            p.id = from + ':' + pm.msgSerial + ':' + i;
-            p.connectionId = from;
+            p.id = from.connectionId + ':' + pm.msgSerial + ':' + i;
+            p.connectionId = from.connectionId;
+            if (p.clientId == null) {
+                p.clientId = from.clientId;
+            }
             p.timestamp = now;
         }
     }
@@ -234,12 +241,17 @@ public final class ReferenceServer implements AutoCloseable {
         final List<Outlet> members = new CopyOnWriteArrayList<>();
         private long serial;
 
-        /** Stamps the message as Rollcall does, encodes and frames it once per format, queues it for each member. */
-        synchronized void fanOut(ProtocolMessage pm, String from) {
+        /**
+         * Stamps the message as Rollcall does (the same fields, of the same lengths: the publisher's clientId, and a
+         * channelSerial with a history position after the ':'), encodes and frames it once per format, queues it
+         * for each member.
+         */
+        synchronized void fanOut(ProtocolMessage pm, Outlet publisher) {
             long now = System.currentTimeMillis();
+            String from = publisher.connectionId;
             pm.connectionId = from;
             pm.timestamp = now;
-            pm.channelSerial = Long.toString(++serial, 36);
+            pm.channelSerial = Long.toString(++serial, 36) + ':' + now + "-0";
             pm.id = from + ':' + pm.msgSerial;
             pm.msgSerial = null;
             if (pm.messages != null) {
@@ -247,6 +259,7 @@ public final class ReferenceServer implements AutoCloseable {
                     io.rollcall.server.protocol.Message m = pm.messages.get(i);
                     m.id = pm.id + ':' + i;
                     m.connectionId = from;
+                    m.clientId = publisher.clientId;
                     m.timestamp = now;
                 }
             }
@@ -262,6 +275,12 @@ public final class ReferenceServer implements AutoCloseable {
                 o.offer(frame);
             }
         }
+    }
+
+    /** The request's clientId query parameter, or null. */
+    static String clientId(String uri) {
+        return new io.netty.handler.codec.http.QueryStringDecoder(uri).parameters().getOrDefault("clientId", List.of())
+                .stream().findFirst().orElse(null);
     }
 
     /** A complete unmasked WebSocket frame (server to client): FIN, opcode, length, payload. */
@@ -294,14 +313,17 @@ public final class ReferenceServer implements AutoCloseable {
         final Channel ch;
         final WireFormat format;
         final String connectionId;
+        /** From the query's clientId, as Rollcall identifies a key's client (null: none). */
+        final String clientId;
         final Turn turn;
         final Queue<byte[]> frames = PlatformDependent.newMpscQueue(16, 1 << 20);
         final AtomicBoolean scheduled = new AtomicBoolean();
 
-        Outlet(Channel ch, WireFormat format, String connectionId, Turn turn) {
+        Outlet(Channel ch, WireFormat format, String connectionId, String clientId, Turn turn) {
             this.ch = ch;
             this.format = format;
             this.connectionId = connectionId;
+            this.clientId = clientId;
             this.turn = turn;
         }
 
