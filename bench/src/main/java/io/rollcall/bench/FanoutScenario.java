@@ -92,12 +92,15 @@ final class FanoutScenario {
             runs.add(new ArrayList<>());
         }
         Map<String, String> units = new LinkedHashMap<>();
-        // The load client's own JIT warms up once, unmeasured, before any target is measured: otherwise the
-        // first target of round 1 (Rollcall) runs against a colder client than every later one.
-        try (Target t = Target.reference(ReferenceServer.Mode.LIMIT); LoadClient client = new LoadClient(2)) {
-            measure(List.of(t.port()), client, (m, v, u) -> { }, t::cpuNanos);
-            System.out.println("  load client warmed up (unmeasured run against the reference)");
+        // The load client warms up, unmeasured, with a run against every target before any is measured: after
+        // one run only, round 1 was still slower for both (a colder client, bench JVM and kernel), and its
+        // first target (Rollcall) the most.
+        for (int k = 0; k < names.size(); k++) {
+            try (Target t = launches.get(k).start(); LoadClient client = new LoadClient(2)) {
+                measure(List.of(t.port()), client, (m, v, u) -> { }, t::cpuNanos);
+            }
         }
+        System.out.println("  load client warmed up (an unmeasured run against each target)");
         for (int round = 0; round < rounds; round++) {
             for (int j = 0; j < names.size(); j++) {
                 int k = round % 2 == 0 ? j : names.size() - 1 - j;
@@ -251,7 +254,9 @@ final class FanoutScenario {
         long end = System.nanoTime() + (long) (seconds * 1e9);
         while (System.nanoTime() < end) {
             if (seq - delivered.get() / n >= o.window) {
-                Thread.onSpinWait();
+                // Parked, not spinning: on two cores a spinning publisher would take a core from the server
+                // and the subscribers it is measuring.
+                LockSupport.parkNanos(20_000);
                 continue;
             }
             publish(pub, channel, seq++);
