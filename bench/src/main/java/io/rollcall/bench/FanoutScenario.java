@@ -96,6 +96,7 @@ final class FanoutScenario {
         // one run only, round 1 was still slower for both (a colder client, bench JVM and kernel), and its
         // first target (Rollcall) the most.
         for (int k = 0; k < names.size(); k++) {
+            settle();
             try (Target t = launches.get(k).start(); LoadClient client = new LoadClient(2)) {
                 measure(List.of(t.port()), client, (m, v, u) -> { }, t::cpuNanos);
             }
@@ -105,6 +106,7 @@ final class FanoutScenario {
             for (int j = 0; j < names.size(); j++) {
                 int k = round % 2 == 0 ? j : names.size() - 1 - j;
                 Map<String, Double> figures = new LinkedHashMap<>();
+                settle();
                 try (Target t = launches.get(k).start(); LoadClient client = new LoadClient(2)) {
                     measure(List.of(t.port()), client, (m, v, u) -> {
                         figures.put(m, v);
@@ -137,6 +139,15 @@ final class FanoutScenario {
             }
         }
         return r;
+    }
+
+    /**
+     * Every run starts against a load client in the same state: the previous run's connections are garbage in the
+     * bench JVM's heap, collected now rather than during the next measurement (on two cores, the bench's GC
+     * threads take CPU from the server measured).
+     */
+    private static void settle() {
+        System.gc();
     }
 
     /** Losses add up over rounds (any loss must show); everything else is the median. */
