@@ -27,6 +27,16 @@ final class SyncScenario {
 
     Result run(String serverJar) throws Exception {
         Result r = new Result("sync").param("members", members).param("rounds (median reported)", ROUNDS).param("warmup joins", WARMUP);
+        // The load client decodes every page: it warms up unmeasured, on a reference, before either server is
+        // measured. Otherwise the first server measured (Rollcall) meets a colder client than the second.
+        try (Target t = Target.reference(); LoadClient client = new LoadClient(2)) {
+            populate(t, client);
+            for (WireFormat f : WireFormat.values()) {
+                for (int round = 0; round < WARMUP + ROUNDS; round++) {
+                    joinOnce(t, client, f);
+                }
+            }
+        }
         for (Target.Kind kind : Target.Kind.values()) {
             try (Target t = kind == Target.Kind.ROLLCALL ? Target.rollcall(serverJar, List.of()) : Target.reference();
                  LoadClient client = new LoadClient(2)) {
