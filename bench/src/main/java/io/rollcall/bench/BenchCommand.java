@@ -56,6 +56,10 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Fan-out: unmeasured seconds of the same load before each measurement (default: as long as --seconds, at most 3).")
     double warmup;
 
+    @Option(names = "--collect-after-warmup",
+            description = "Fan-out: a full GC in every server after its warm-up, so the measurement sees what a long-running server holds (its per-socket objects old).")
+    boolean collectAfterWarmup;
+
     @Option(names = "--no-broadcast-reference", description = "Fan-out: skip the earlier (broadcast) reference's column.")
     boolean noBroadcastReference;
 
@@ -121,7 +125,7 @@ public final class BenchCommand implements Callable<Integer> {
             for (int n : subscribers != null ? subscribers : List.of(1000, 10000)) {
                 Flame.label("fanout-" + n + "-" + format);
                 results.add(show(new FanoutScenario(new FanoutScenario.Options(n, seconds, window, latencyRate, f), rounds,
-                        !noBroadcastReference).warmup(warmup).run(serverJar)));
+                        !noBroadcastReference).warmup(warmup).collectAfterWarmup(collectAfterWarmup).run(serverJar)));
             }
         }
         if (all || scenario.equals("cluster")) {

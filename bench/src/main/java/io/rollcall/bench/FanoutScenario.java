@@ -39,6 +39,7 @@ final class FanoutScenario {
     private final boolean withBroadcast;
     /** Unmeasured load before each measurement; negative: the default. */
     private double warmupSeconds = -1;
+    private boolean collectAfterWarmup;
 
     FanoutScenario(Options o) {
         this(o, 1, true);
@@ -63,6 +64,16 @@ final class FanoutScenario {
         return this;
     }
 
+    /**
+     * A full GC in each server between its warm-up and the measurement. A young collection promotes what the
+     * first bursts allocated per socket, and Rollcall runs slower from then on (bench/results/fanout-profile.md);
+     * without this, a round's speed depends on whether such a collection happens to fall before or during it.
+     */
+    FanoutScenario collectAfterWarmup(boolean collect) {
+        this.collectAfterWarmup = collect;
+        return this;
+    }
+
     private double warmupSeconds() {
         return warmupSeconds >= 0 ? warmupSeconds : Math.min(o.seconds, WARMUP_SECONDS);
     }
@@ -80,6 +91,9 @@ final class FanoutScenario {
         Result r = new Result("fanout").param("subscribers", o.subscribers).param("seconds", o.seconds)
                 .param("window", o.window).param("latencyDeliveriesPerSecond", o.latencyRate).param("format", o.format.name().toLowerCase())
                 .param("rounds", rounds).param("warmup", warmupSeconds());
+        if (collectAfterWarmup) {
+            r.param("collect_after_warmup", true);
+        }
         List<String> names = new ArrayList<>(List.of("rollcall", "reference"));
         List<Launch> launches = new ArrayList<>(List.of(() -> Target.rollcall(serverJar, List.of()),
                 () -> Target.reference(ReferenceServer.Mode.LIMIT)));
@@ -98,7 +112,7 @@ final class FanoutScenario {
         for (int k = 0; k < names.size(); k++) {
             settle();
             try (Target t = launches.get(k).start(); LoadClient client = new LoadClient(2)) {
-                measure(List.of(t.port()), client, (m, v, u) -> { }, t::cpuNanos);
+                measure(List.of(t.port()), client, (m, v, u) -> { }, t::cpuNanos, collector(t));
             }
         }
         System.out.println("  load client warmed up (an unmeasured run against each target)");
@@ -111,7 +125,7 @@ final class FanoutScenario {
                     measure(List.of(t.port()), client, (m, v, u) -> {
                         figures.put(m, v);
                         units.put(m, u);
-                    }, t::cpuNanos);
+                    }, t::cpuNanos, collector(t));
                 }
                 runs.get(k).add(figures);
                 System.out.printf(Locale.ROOT, "  round %d %-20s %,.0f deliveries/s  p99 %.2f ms  cpu %.2f cores%n", round + 1, names.get(k),
@@ -166,11 +180,19 @@ final class FanoutScenario {
      * {@code ports} and the publisher on the first.
      */
     void measure(Target.Kind kind, List<Integer> ports, LoadClient client, Result r) throws Exception {
-        measure(ports, client, (m, v, u) -> r.put(kind, m, v, u), null);
+        measure(ports, client, (m, v, u) -> r.put(kind, m, v, u), null, null);
     }
 
-    /** As above, into {@code out}; with {@code cpuNanos} (the server's CPU time so far) also the CPU it spent. */
-    void measure(List<Integer> ports, LoadClient client, Sink out, LongSupplier cpuNanos) throws Exception {
+    /** The target's full GC, if this scenario asks for one after the warm-up; else null. */
+    private Runnable collector(Target t) {
+        return collectAfterWarmup ? t::collectGarbage : null;
+    }
+
+    /**
+     * As above, into {@code out}; with {@code cpuNanos} (the server's CPU time so far) also the CPU it spent;
+     * {@code afterWarmup}, if not null, runs between the warm-up and the measurement.
+     */
+    void measure(List<Integer> ports, LoadClient client, Sink out, LongSupplier cpuNanos, Runnable afterWarmup) throws Exception {
         int n = o.subscribers;
         String channel = "fanout";
         AtomicLongArray lastSeq = new AtomicLongArray(n);
@@ -216,6 +238,9 @@ final class FanoutScenario {
         // threads otherwise take more CPU than the event loops in a short run, far more for the larger server).
         long seq = pump(pub, channel, 0, warmupSeconds(), delivered, n);
         drain(delivered, seq * n);
+        if (afterWarmup != null) {
+            afterWarmup.run();
+        }
 
         // (a) throughput with a bounded in-flight window.
         long before0 = delivered.get();

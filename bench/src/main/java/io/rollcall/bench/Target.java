@@ -143,10 +143,29 @@ public final class Target implements AutoCloseable {
         return -1;
     }
 
+    /** A full GC in the target process (jcmd GC.run), waited for; fails if jcmd does not confirm it. */
+    public void collectGarbage() {
+        try {
+            String out = run(jcmd(), Long.toString(process.pid()), "GC.run");
+            if (!out.contains("Command executed successfully")) {
+                throw new IllegalStateException("jcmd GC.run failed: " + out.strip());
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String jcmd() {
+        return Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+    }
+
     /** Heap in use after a full GC, in bytes, read with jcmd; -1 if jcmd is unavailable. */
     public long heapAfterGcBytes() {
         try {
-            String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+            String jcmd = jcmd();
             run(jcmd, Long.toString(process.pid()), "GC.run");
             String info = run(jcmd, Long.toString(process.pid()), "GC.heap_info");
             Matcher m = HEAP_USED.matcher(info);
@@ -159,8 +178,7 @@ public final class Target implements AutoCloseable {
     /** The live-object class histogram (after a full GC), as jcmd prints it; empty if jcmd is unavailable. */
     public String classHistogram() {
         try {
-            String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
-            return run(jcmd, Long.toString(process.pid()), "GC.class_histogram");
+            return run(jcmd(), Long.toString(process.pid()), "GC.class_histogram");
         } catch (IOException | InterruptedException e) {
             return "";
         }

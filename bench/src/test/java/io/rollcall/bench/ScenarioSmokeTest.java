@@ -34,6 +34,16 @@ class ScenarioSmokeTest {
         assertThat(r.parameters).containsKeys("spread_rollcall", "spread_reference");
     }
 
+    @Test
+    void fanoutWithAFullCollectionInEveryServerAfterItsWarmUp() throws Exception {
+        // The collection runs through jcmd in each server process between warm-up and measurement; a failed
+        // jcmd fails the run.
+        Result r = new FanoutScenario(new FanoutScenario.Options(20, 0.3, 10, 2000, WireFormat.MSGPACK), 1, false)
+                .collectAfterWarmup(true).run(SERVER_JAR);
+        assertEveryMessageOnce(r);
+        assertThat(r.parameters).containsEntry("collect_after_warmup", true);
+    }
+
     static void assertEveryMessageOnce(Result r) {
         Report.print(r, System.out);
         assertThat(r.rollcall.get("lost_or_duplicated")).isZero();
