@@ -165,13 +165,14 @@ public final class Target implements AutoCloseable {
     /** Heap in use after a full GC, in bytes, read with jcmd; -1 if jcmd is unavailable. */
     public long heapAfterGcBytes() {
         try {
-            String jcmd = jcmd();
-            run(jcmd, Long.toString(process.pid()), "GC.run");
-            String info = run(jcmd, Long.toString(process.pid()), "GC.heap_info");
+            collectGarbage();
+            String info = run(jcmd(), Long.toString(process.pid()), "GC.heap_info");
             Matcher m = HEAP_USED.matcher(info);
             return m.find() ? Long.parseLong(m.group(1)) * 1024 : -1;
         } catch (IOException | InterruptedException e) {
             return -1;
+        } catch (RuntimeException e) {
+            return -1; // the collection failed (jcmd unavailable or refused): no figure
         }
     }
 
