@@ -31,8 +31,8 @@ public final class Channel {
     private final String name;
     private final ChannelKey key;
     private final Map<Connection, Attachment> attachments = new HashMap<>();
-    /** The attachments as an array for the fan-out (iterating a large HashMap costs more than the delivery); null when stale. */
-    private Attachment[] fanOut;
+    /** The attachments as arrays for the fan-out (iterating a large HashMap costs more than the delivery); null when stale. */
+    private Audience audience;
     private final PresenceSet presence = new PresenceSet();
     /** Presence events applied to the set but not yet handed out; see {@link #sendPresence()}. */
     private final PresenceBatch pendingPresence = new PresenceBatch();
@@ -120,12 +120,12 @@ public final class Channel {
         if (a == null) {
             a = new Attachment(conn, this);
             attachments.put(conn, a);
-            fanOut = null;
         } else {
             occupancy.addAttachment(a.modes, -1);
             occupancyEvents.removeSubscriber(a);
         }
         a.modes = req.grantedModes();
+        audience = null;
         a.occupancyCategory = req.occupancyCategory();
         a.params = req.params();
         occupancy.addAttachment(a.modes, +1);
@@ -467,7 +467,7 @@ public final class Channel {
     synchronized boolean detach(Connection conn) {
         sendPresence();
         Attachment a = attachments.remove(conn);
-        fanOut = null;
+        audience = null;
         if (a == null) {
             return pendingAttaches.remove(conn) != null;
         }
@@ -514,27 +514,33 @@ public final class Channel {
         }
         // Annotations (Chat's raw reactions) go only to those that asked for them.
         int mode = message.message().action == Action.ANNOTATION ? Flags.ANNOTATION_SUBSCRIBE : Flags.SUBSCRIBE;
-        Attachment[] all = fanOut;
-        if (all == null) {
-            fanOut = all = attachments.values().toArray(new Attachment[0]);
+        Audience to = audience;
+        if (to == null) {
+            audience = to = Audience.of(attachments.values());
         }
+        Connection noEcho = to.withoutEcho(originConnectionId);
         // Per recipient only what must be: at 10,000 recipients each object reached is a cache miss.
         boolean cutsBehind = stored == null || latestCut == null || stored.compareTo(latestCut) > 0;
         FanOutScope scope = app.node().fanOutScope();
         scope.begin();
         try {
-            for (Attachment a : all) {
-                if (!a.has(mode)) {
-                    continue;
+            if (cutsBehind) {
+                for (Connection c : to.receiving(mode)) {
+                    if (c != noEcho) {
+                        c.deliver(message);
+                    }
                 }
-                if (!cutsBehind && a.historyCut != null && stored.compareTo(a.historyCut) <= 0) {
-                    continue; // before its attach point: history (rewind, untilAttach) has it
+            } else {
+                // Stored at or before some attachment's attach point (a message racing an attach): each one's.
+                for (Attachment a : to.all) {
+                    if (!a.has(mode) || a.connection == noEcho) {
+                        continue;
+                    }
+                    if (a.historyCut != null && stored.compareTo(a.historyCut) <= 0) {
+                        continue; // before its attach point: history (rewind, untilAttach) has it
+                    }
+                    a.connection.deliver(message);
                 }
-                Connection c = a.connection;
-                if (!c.echo() && c.id().equals(originConnectionId)) {
-                    continue;
-                }
-                c.deliver(message);
             }
         } finally {
             scope.end();

@@ -15,8 +15,11 @@ import io.rollcall.server.protocol.WireFormat;
  * <p>It also knows whether the socket is due a drain ({@code scheduled}): the same monitor decides it, so a
  * delivery is one lock and no further atomic operation, and only the delivery that finds the socket idle makes
  * it join its loop's turn. The drain takes a write's worth of messages in one call, not one call each.
+ *
+ * <p>A socket's session extends it (its monitor and fields first in the session object), so a delivery reaches
+ * one object, not a session and then its queue.
  */
-final class OutboundQueue {
+class OutboundQueue {
     private static final int INITIAL = 4;
     /** Above this many slots an emptied queue is replaced, freeing the burst's array. */
     private static final int KEEP = 256;

@@ -67,7 +67,7 @@ final class RealtimeEndpoint {
             ChannelPipeline p = ctx.pipeline();
             long idle = node.limits().maxIdleInterval().toMillis();
             p.addLast(new WebSocketFrameAggregator(maxFrame));
-            p.addLast(session);
+            p.addLast(session.handler());
             if (ctx.channel().isActive()) {
                 // Once inactive, the session's channelInactive (which unlinks it) has run or is on its way.
                 sweeps.computeIfAbsent(ctx.channel().eventLoop(), l -> new IdleSweep(l, idle)).add(session);

@@ -6,6 +6,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandler;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
@@ -31,13 +32,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One WebSocket: decodes inbound frames for the core and writes the core's outbound messages. Outbound
- * messages from any thread go through a bounded queue ({@link OutboundQueue}) that the socket's own event loop drains (see
+ * messages from any thread go through a bounded queue that the socket's own event loop drains (see
  * {@link OutboundTurn}: one task per loop per turn, not one per message), every queued message framed into one
  * buffer and one write, so a burst costs one syscall and no allocation per message. When the socket cannot keep
  * up and the queue reaches its bound, the client is disconnected (it resumes, and learns of the gap with 80020)
  * rather than letting memory grow.
+ *
+ * <p>The session is its queue ({@link OutboundQueue} is its superclass, its fields first in the object): a
+ * fan-out reaches one object per socket to queue a message, not a session and then its queue. Netty's side of
+ * the socket is {@link #handler()}.
  */
-final class WebSocketSession extends ChannelInboundHandlerAdapter implements Transport {
+final class WebSocketSession extends OutboundQueue implements Transport {
     private static final Logger log = LoggerFactory.getLogger(WebSocketSession.class);
     private static final EncodedMessage HEARTBEAT = new EncodedMessage(new ProtocolMessage(Action.HEARTBEAT));
     /** Queue marker: close the socket after what precedes it. */
@@ -51,9 +56,9 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter implements Tra
     private final Channel socket;
     private final int queueLimit;
     private final OutboundTurn turn;
-    /** Many producers, one consumer at a time: the consumer side (drain, sweep, reclaim) holds {@link #consumer}. */
-    private final OutboundQueue queue = new OutboundQueue();
+    /** The queue (this) has many producers and one consumer at a time: the consumer side (drain, sweep, reclaim) holds {@link #consumer}. */
     private final Object consumer = new Object();
+    private final ChannelInboundHandler handler = new Handler();
     /** A flag in the session itself (no object of its own to reach on every delivery): 0 or 1. */
     private volatile int closing;
     private static final AtomicIntegerFieldUpdater<WebSocketSession> CLOSING =
@@ -106,13 +111,13 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter implements Tra
         if (closing != 0) {
             return Outcome.CLOSED;
         }
-        int queued = queue.offer(message, queueLimit);
-        if (queued == OutboundQueue.FULL) {
+        int queued = offer(message, queueLimit);
+        if (queued == FULL) {
             slowConsumer();
             return Outcome.FULL;
         }
         // Before the closing check: a drain now due is owed whatever follows (a close marker may be behind it).
-        if (queued == OutboundQueue.SCHEDULE) {
+        if (queued == SCHEDULE) {
             turn.join(this);
         }
         if (closing != 0) {
@@ -131,7 +136,7 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter implements Tra
             if (!swept) {
                 return Outcome.QUEUED;
             }
-            for (EncodedMessage m; (m = queue.poll()) != null; ) {
+            for (EncodedMessage m; (m = poll()) != null; ) {
                 if (late == null) {
                     late = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
                 }
@@ -146,7 +151,7 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter implements Tra
         java.util.List<EncodedMessage> unsent = new java.util.ArrayList<>();
         synchronized (consumer) {
             swept = true;
-            for (EncodedMessage m; (m = queue.poll()) != null; ) {
+            for (EncodedMessage m; (m = poll()) != null; ) {
                 if (m != CLOSE) {
                     unsent.add(m);
                 }
@@ -178,9 +183,9 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter implements Tra
         if (!CLOSING.compareAndSet(this, 0, 1)) {
             return;
         }
-        int a = queue.offer(message);
-        int b = queue.offer(CLOSE);
-        if (a == OutboundQueue.SCHEDULE || b == OutboundQueue.SCHEDULE) {
+        int a = offer(message);
+        int b = offer(CLOSE);
+        if (a == SCHEDULE || b == SCHEDULE) {
             turn.join(this);
         }
     }
@@ -190,7 +195,7 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter implements Tra
         if (!CLOSING.compareAndSet(this, 0, 1)) {
             return;
         }
-        if (queue.offer(CLOSE) == OutboundQueue.SCHEDULE) {
+        if (offer(CLOSE) == SCHEDULE) {
             turn.join(this);
         }
     }
@@ -216,7 +221,7 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter implements Tra
                 if (swept) {
                     break;
                 }
-                batch = queue.take(WRITE_BYTES, format);
+                batch = take(WRITE_BYTES, format);
             }
             if (batch == null) {
                 break;
@@ -229,7 +234,7 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter implements Tra
                     close = true;
                     n = i;
                     synchronized (consumer) {
-                        queue.clear();
+                        clear();
                     }
                     break;
                 }
@@ -257,7 +262,7 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter implements Tra
         }
         if (stalled) {
             // Not writable: channelWritabilityChanged asks for the next drain once the socket catches up.
-            queue.unschedule();
+            unschedule();
         }
         if (written > 0) {
             socket.flush();
@@ -357,7 +362,7 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter implements Tra
         }
         socket.eventLoop().execute(() -> {
             synchronized (consumer) {
-                queue.clear();
+                clear();
             }
             ProtocolMessage pm = ProtocolMessage.error(Action.DISCONNECTED, null,
                     new ErrorInfo(80020, 400, "Continuity loss: the client did not keep up with its messages"));
@@ -366,16 +371,41 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter implements Tra
         });
     }
 
-    @Override
-    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (ctx.channel().isWritable() && queue.requestDrain()) {
+    /** The socket in Netty's pipeline: its events come to this session. */
+    ChannelInboundHandler handler() {
+        return handler;
+    }
+
+    private final class Handler extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            writabilityChanged(ctx);
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            read(ctx, msg);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            inactive(ctx);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            failed(ctx, cause);
+        }
+    }
+
+    private void writabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable() && requestDrain()) {
             turn.join(this);
         }
         ctx.fireChannelWritabilityChanged();
     }
 
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    private void read(ChannelHandlerContext ctx, Object msg) {
         lastRead = System.nanoTime();
         silentIntervals = 0;
         try {
@@ -447,8 +477,7 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter implements Tra
         }
     }
 
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
+    private void inactive(ChannelHandlerContext ctx) {
         closing = 1;
         if (idleSweep != null) {
             idleSweep.remove(this);
@@ -466,8 +495,7 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter implements Tra
         ctx.fireChannelInactive();
     }
 
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    private void failed(ChannelHandlerContext ctx, Throwable cause) {
         Connection c = connection;
         if (c != null && isTooBig(cause)) {
             node.inbound().fatal(c, new ErrorInfo(40009, 400, "Frame exceeds maxFrameSize of "
