@@ -90,6 +90,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--profile-format", defaultValue = "html", description = "html (flame graph) or collapsed stacks (default ${DEFAULT-VALUE}).")
     String profileFormat;
 
+    @Option(names = "--profile-measurement-only",
+            description = "Fan-out: start the profiler in each server when its warm-up ends (after --collect-after-warmup's GC), so the profile holds the measurement, not the connects.")
+    boolean profileMeasurementOnly;
+
     @Option(names = "--out", defaultValue = "bench/results", description = "Directory for the JSON results (default ${DEFAULT-VALUE}).")
     Path out;
 
@@ -118,6 +122,7 @@ public final class BenchCommand implements Callable<Integer> {
                 return 2;
             }
             Flame.into(profile, profileFormat);
+            Flame.measurementOnly(profileMeasurementOnly);
         }
         List<Result> results = new ArrayList<>();
         boolean all = scenario.equals("all");

@@ -183,9 +183,23 @@ final class FanoutScenario {
         measure(ports, client, (m, v, u) -> r.put(kind, m, v, u), null, null);
     }
 
-    /** The target's full GC, if this scenario asks for one after the warm-up; else null. */
+    /**
+     * Between the target's warm-up and its measurement: the full GC, if this scenario asks for one, then the
+     * profiler's start when profiling the measurement only; null if neither.
+     */
     private Runnable collector(Target t) {
-        return collectAfterWarmup ? t::collectGarbage : null;
+        boolean profile = Flame.isMeasurementOnly();
+        if (!collectAfterWarmup && !profile) {
+            return null;
+        }
+        return () -> {
+            if (collectAfterWarmup) {
+                t.collectGarbage();
+            }
+            if (profile) {
+                t.startProfiling();
+            }
+        };
     }
 
     /**

@@ -48,6 +48,7 @@ public final class Target implements AutoCloseable {
     public static Target rollcall(String serverJar, List<String> jvmOptions, List<String> limitOverrides, List<String> serveArgs)
             throws IOException {
         List<String> cmd = new ArrayList<>(List.of(java()));
+        cmd.addAll(JvmOptions.ofJar(serverJar));
         cmd.addAll(jvmOptions);
         cmd.addAll(Flame.jvmOptions("rollcall"));
         // e.g. -Drollcall.bench.serverJvmArgs=-XX:StartFlightRecording=filename=rollcall.jfr to profile the server.
@@ -72,7 +73,10 @@ public final class Target implements AutoCloseable {
 
     /** The reference in the given mode: LIMIT (the bar) or BROADCAST (the earlier, slower reference). */
     public static Target reference(ReferenceServer.Mode mode) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx4g"));
+        List<String> cmd = new ArrayList<>(List.of(java()));
+        // The same JVM options as Rollcall's: the reference is the best this machine does, not a default JVM.
+        cmd.addAll(JvmOptions.ofClassPath());
+        cmd.add("-Xmx4g");
         cmd.addAll(Flame.jvmOptions("reference"));
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"),
                 ReferenceServer.class.getName(), "0", "0", mode.name().toLowerCase(java.util.Locale.ROOT)));
@@ -146,30 +150,28 @@ public final class Target implements AutoCloseable {
     /** A full GC in the target process (jcmd GC.run), waited for; fails if jcmd does not confirm it. */
     public void collectGarbage() {
         try {
-            String out = run(jcmd(), Long.toString(process.pid()), "GC.run");
+            String out = Jcmd.run(process.pid(), "GC.run");
             if (!out.contains("Command executed successfully")) {
                 throw new IllegalStateException("jcmd GC.run failed: " + out.strip());
             }
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 
-    private static String jcmd() {
-        return Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+    /** With {@code --profile} for the measurement only: starts sampling this server now. */
+    public void startProfiling() {
+        Flame.attach(kind.name().toLowerCase(java.util.Locale.ROOT), process.pid());
     }
 
     /** Heap in use after a full GC, in bytes, read with jcmd; -1 if jcmd is unavailable. */
     public long heapAfterGcBytes() {
         try {
             collectGarbage();
-            String info = run(jcmd(), Long.toString(process.pid()), "GC.heap_info");
+            String info = Jcmd.run(process.pid(), "GC.heap_info");
             Matcher m = HEAP_USED.matcher(info);
             return m.find() ? Long.parseLong(m.group(1)) * 1024 : -1;
-        } catch (IOException | InterruptedException e) {
+        } catch (IOException e) {
             return -1;
         } catch (RuntimeException e) {
             return -1; // the collection failed (jcmd unavailable or refused): no figure
@@ -179,17 +181,10 @@ public final class Target implements AutoCloseable {
     /** The live-object class histogram (after a full GC), as jcmd prints it; empty if jcmd is unavailable. */
     public String classHistogram() {
         try {
-            return run(jcmd(), Long.toString(process.pid()), "GC.class_histogram");
-        } catch (IOException | InterruptedException e) {
+            return Jcmd.run(process.pid(), "GC.class_histogram");
+        } catch (IOException e) {
             return "";
         }
-    }
-
-    private static String run(String... cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        p.waitFor(60, TimeUnit.SECONDS);
-        return out;
     }
 
     @Override

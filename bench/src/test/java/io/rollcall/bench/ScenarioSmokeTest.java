@@ -44,6 +44,32 @@ class ScenarioSmokeTest {
         assertThat(r.parameters).containsEntry("collect_after_warmup", true);
     }
 
+    @Test
+    void fanoutProfiledFromTheEndOfItsWarmUp(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        // --profile-measurement-only: async-profiler attached (jcmd) to each server when its warm-up ends, so no
+        // profile holds the WebSocket handshakes, which all come before the warm-up.
+        Flame.into(dir, "collapsed");
+        Flame.measurementOnly(true);
+        try {
+            Flame.label("smoke");
+            Result r = new FanoutScenario(new FanoutScenario.Options(20, 0.3, 10, 2000, WireFormat.MSGPACK), 1, false).run(SERVER_JAR);
+            assertEveryMessageOnce(r);
+        } finally {
+            Flame.off();
+        }
+        List<java.nio.file.Path> profiles;
+        try (var files = java.nio.file.Files.list(dir)) {
+            profiles = files.sorted().toList();
+        }
+        // Two servers, each warmed up against once unmeasured and then measured once.
+        assertThat(profiles).hasSize(4);
+        assertThat(profiles.stream().filter(p -> p.getFileName().toString().startsWith("rollcall-smoke-"))).hasSize(2);
+        for (java.nio.file.Path p : profiles) {
+            String stacks = java.nio.file.Files.readString(p);
+            assertThat(stacks).as(p.toString()).isNotBlank().doesNotContain("WebSocketServerHandshaker");
+        }
+    }
+
     static void assertEveryMessageOnce(Result r) {
         Report.print(r, System.out);
         assertThat(r.rollcall.get("lost_or_duplicated")).isZero();
