@@ -59,7 +59,14 @@ public final class Target implements AutoCloseable {
         cmd.addAll(List.of("-jar", serverJar, "serve", "--port", "0", "--key", KEY,
                 "--limit", "maxInboundRate=1000000", "--limit", "outboundQueueMessages=200000",
                 "--limit", "maxPresenceMembers=100000", "--limit", "maxChannelsPerConnection=100000"));
-        for (String o : limitOverrides) {
+        List<String> limits = new ArrayList<>(limitOverrides);
+        // e.g. -Drollcall.bench.limits=maxIdleInterval=600000 (comma-separated): limits for an experiment.
+        for (String o : System.getProperty("rollcall.bench.limits", "").split(",")) {
+            if (!o.isBlank()) {
+                limits.add(o.strip());
+            }
+        }
+        for (String o : limits) {
             cmd.add("--limit");
             cmd.add(o);
         }

@@ -9,8 +9,7 @@ import io.rollcall.server.protocol.WireFormat;
  * a quarter of an idle connection's whole footprint, while an uncontended monitor is a few nanoseconds. Its own
  * ring rather than an ArrayDeque, and the bound checked in the same call as the offer: a fan-out offers to
  * thousands of sockets in turn, and each object and lock reached per delivery is a cache miss. The ring starts
- * small, and one that grew for a burst is replaced by a small one once it drains, so a burst does not pin its
- * peak for the socket's life.
+ * small, and one that grew is replaced by a small one once it drains (see {@link #shrink}).
  *
  * <p>It also knows whether the socket is due a drain ({@code scheduled}): the same monitor decides it, so a
  * delivery is one lock and no further atomic operation, and only the delivery that finds the socket idle makes
@@ -21,8 +20,6 @@ import io.rollcall.server.protocol.WireFormat;
  */
 class OutboundQueue {
     private static final int INITIAL = 4;
-    /** Above this many slots an emptied queue is replaced, freeing the burst's array. */
-    private static final int KEEP = 256;
     /** What {@link #offer} did: refused (the bound), queued, or queued and the socket must now be scheduled. */
     static final int FULL = -1;
     static final int QUEUED = 0;
@@ -31,7 +28,6 @@ class OutboundQueue {
     private EncodedMessage[] ring = new EncodedMessage[INITIAL];
     private int head;
     private int size;
-    private int peak;
     /** A drain is due: set by the offer that found the socket idle, cleared by the drain that empties it. */
     private boolean scheduled;
 
@@ -78,9 +74,7 @@ class OutboundQueue {
             head = 0;
         }
         ring[(head + size) & (ring.length - 1)] = m;
-        if (++size > peak) {
-            peak = size;
-        }
+        size++;
     }
 
     /** At most this many messages not yet encoded (of unknown size) go into one take. */
@@ -137,6 +131,11 @@ class OutboundQueue {
         return m;
     }
 
+    /** The ring's slots (tests: what a burst leaves behind). */
+    synchronized int capacity() {
+        return ring.length;
+    }
+
     synchronized int size() {
         return size;
     }
@@ -152,11 +151,17 @@ class OutboundQueue {
         shrink();
     }
 
+    /**
+     * The queue just emptied: a ring that grew is replaced by a small, fresh one. Kept for the socket's life, a
+     * ring grown for one burst makes every later delivery land on another of its cache lines, in an array the GC
+     * has long promoted (a card to mark per store); a young ring of one cache line has neither. At 10,000
+     * sockets, after the throughput run, a fan-out's p50 latency went from 15-19% above the reference's to 7-8%,
+     * for an allocation per busy period that needed more than {@value #INITIAL} slots.
+     */
     private void shrink() {
-        if (peak > KEEP) {
+        if (ring.length > INITIAL) {
             ring = new EncodedMessage[INITIAL];
             head = 0;
         }
-        peak = 0;
     }
 }

@@ -131,4 +131,22 @@ class OutboundQueueTest {
         assertThat(q.size()).isEqualTo(1);
         assertThat(q.poll()).isSameAs(m);
     }
+
+    @Test
+    void aRingGrownForABurstIsReplacedBySmallOneOnceTheQueueEmpties() {
+        OutboundQueue q = new OutboundQueue();
+        for (int i = 0; i < 50; i++) {
+            q.offer(message());
+        }
+        assertThat(q.capacity()).isEqualTo(64);
+        assertThat(q.take(Integer.MAX_VALUE, WireFormat.JSON)).hasSize(16); // at most 16 not yet encoded per take
+        assertThat(q.capacity()).as("not while messages are left").isEqualTo(64);
+        while (q.take(Integer.MAX_VALUE, WireFormat.JSON) != null) {
+            // the rest of the burst
+        }
+        assertThat(q.capacity()).isEqualTo(4);
+        EncodedMessage m = message();
+        q.offer(m);
+        assertThat(q.poll()).isSameAs(m);
+    }
 }
