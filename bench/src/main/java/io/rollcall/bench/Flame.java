@@ -85,12 +85,13 @@ final class Flame {
         if (dir == null) {
             return List.of();
         }
-        List<String> options = List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:+DebugNonSafepoints");
+        List<String> options = new java.util.ArrayList<>(List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:+DebugNonSafepoints"));
         if (measurementOnly) {
-            return options;
+            return options; // the agent comes later (attach)
         }
         try {
-            return java.util.stream.Stream.concat(options.stream(), java.util.stream.Stream.of("-agentpath:" + agent() + "=" + startArguments(who))).toList();
+            options.add("-agentpath:" + agent() + "=" + startArguments(who));
+            return options;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -17,9 +17,9 @@ final class Audience {
     /** Every attachment, for the rare fan-out that must read each one's attach point. */
     final Attachment[] all;
     /** The connections attached with the subscribe mode: they get messages. */
-    final Connection[] subscribers;
+    private final Connection[] subscribers;
     /** Those attached with annotation-subscribe: they get annotations (Chat's raw reactions). */
-    final Connection[] annotationSubscribers;
+    private final Connection[] annotationSubscribers;
     private final Connection[] withoutEcho;
 
     private Audience(Attachment[] all) {

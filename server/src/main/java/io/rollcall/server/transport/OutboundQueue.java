@@ -155,7 +155,7 @@ class OutboundQueue {
      * The queue just emptied: a ring that grew is replaced by a small, fresh one. Kept for the socket's life, a
      * ring grown for one burst makes every later delivery land on another of its cache lines, in an array the GC
      * has long promoted (a card to mark per store); a young ring of one cache line has neither. At 10,000
-     * sockets, after the throughput run, a fan-out's p50 latency went from 15-19% above the reference's to 7-8%,
+     * sockets, after the throughput run, a fan-out's p50 latency went from 15-19% above the reference's to 7-12%,
      * for an allocation per busy period that needed more than {@value #INITIAL} slots.
      */
     private void shrink() {
